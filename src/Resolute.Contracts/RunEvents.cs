@@ -1,0 +1,107 @@
+namespace Resolute.Contracts;
+
+/// <summary>The status of a run.</summary>
+public enum RunStatus
+{
+    /// <summary>Accepted, not started yet.</summary>
+    Pending,
+
+    /// <summary>Steps are being dispatched and run.</summary>
+    Running,
+
+    /// <summary>A step failed (or the run was cancelled); compensations of completed nodes are running.</summary>
+    Compensating,
+
+    /// <summary>Every step completed.</summary>
+    Completed,
+
+    /// <summary>A node failed after its retries; compensations (if any) succeeded. <c>Error</c> holds the original failure.</summary>
+    Failed,
+
+    /// <summary>A node failed and at least one compensation failed too; both errors are recorded.</summary>
+    CompensationFailed,
+
+    /// <summary>Cancelled on request; completed nodes were compensated.</summary>
+    Cancelled,
+}
+
+/// <summary>Why a run failed: where (flow, step, node, attempt) and what (type, message, stack).</summary>
+public sealed record RunError
+{
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The step, or null when the run failed before any step (unknown flow).</summary>
+    public string? StepName { get; init; }
+
+    /// <summary>The node, or null when no node was involved.</summary>
+    public string? NodeName { get; init; }
+
+    /// <summary>The attempt that failed last.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>The error.</summary>
+    public required ErrorInfo Error { get; init; }
+
+    /// <summary>When it happened.</summary>
+    public DateTimeOffset OccurredAt { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"flow '{FlowName}'{(StepName is null ? "" : $", step '{StepName}'")}{(NodeName is null ? "" : $", node '{NodeName}'")}" +
+        $"{(Attempt > 0 ? $", attempt {Attempt}" : "")}: {Error.Type}: {Error.Message}";
+}
+
+/// <summary>Published when a run starts.</summary>
+public sealed record FlowRunStarted
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The flow version the run follows.</summary>
+    public required string FlowVersion { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+}
+
+/// <summary>Published when a run completes; carries the final state.</summary>
+public sealed record FlowRunCompleted
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The final FlowState as JSON.</summary>
+    public string? StateJson { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset CompletedAt { get; init; }
+}
+
+/// <summary>Published when a run ends Failed, CompensationFailed or Cancelled.</summary>
+public sealed record FlowRunFailed
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>Failed, CompensationFailed or Cancelled.</summary>
+    public required RunStatus Status { get; init; }
+
+    /// <summary>The original error.</summary>
+    public required RunError Error { get; init; }
+
+    /// <summary>Errors of compensations that failed, if any.</summary>
+    public IReadOnlyList<RunError> CompensationErrors { get; init; } = [];
+
+    /// <summary>When.</summary>
+    public DateTimeOffset FailedAt { get; init; }
+}

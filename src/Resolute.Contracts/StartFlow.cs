@@ -1,0 +1,40 @@
+namespace Resolute.Contracts;
+
+/// <summary>
+/// Starts a run of a flow. Publish it to the bus (or use <c>IFlowClient.StartAsync</c>). The orchestrator creates
+/// one run per <see cref="RunId"/>: a second <c>StartFlow</c> with the same id is ignored, so retrying a publish is safe.
+/// </summary>
+/// <remarks>Contract version 1. Fields are only ever added; a breaking change gets a new message type.</remarks>
+public sealed record StartFlow
+{
+    /// <summary>The run's id. Derive it from <see cref="IdempotencyKey"/> (see <see cref="RunIds.FromIdempotencyKey"/>) to make starts idempotent.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow's name as registered with the orchestrator.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The run input as JSON (an object, array or value), or null for none.</summary>
+    public string? InputJson { get; init; }
+
+    /// <summary>The caller's key for this start request, recorded on the run.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>When the start was requested.</summary>
+    public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>Who asked: <c>"client"</c>, <c>"cli"</c>, <c>"schedule"</c>, or an application's own label.</summary>
+    public string? RequestedBy { get; init; }
+}
+
+/// <summary>Asks the orchestrator to cancel a run: stop dispatching, cancel running nodes, compensate completed ones.</summary>
+public sealed record CancelFlowRun
+{
+    /// <summary>The run to cancel.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>Why; recorded on the run.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>When cancellation was requested.</summary>
+    public DateTimeOffset RequestedAt { get; init; }
+}

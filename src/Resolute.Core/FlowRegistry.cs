@@ -1,0 +1,64 @@
+namespace Resolute;
+
+/// <summary>
+/// The flows a process knows, by name. The orchestrator and the workers each hold one (registered through
+/// <c>AddResolute(r =&gt; r.AddFlow(...))</c>); nothing is global.
+/// </summary>
+public sealed class FlowRegistry
+{
+    /// <summary>The queue nodes run on when neither the node nor its flow names one.</summary>
+    public const string DefaultTaskQueue = "resolute-nodes";
+
+    private readonly Dictionary<string, RegisteredFlow> _flows = new(StringComparer.Ordinal);
+
+    /// <summary>The registered flows.</summary>
+    public IReadOnlyCollection<RegisteredFlow> Flows => _flows.Values;
+
+    /// <summary>Registers <paramref name="flow"/>; its nodes run on <paramref name="taskQueue"/> unless a node names its own queue.</summary>
+    /// <exception cref="InvalidOperationException">Another definition with the same name but a different version is registered.</exception>
+    public RegisteredFlow Add(Flow flow, string? taskQueue = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        var queue = string.IsNullOrWhiteSpace(taskQueue) ? DefaultTaskQueue : taskQueue;
+        if (_flows.TryGetValue(flow.Name, out var existing))
+        {
+            if (existing.Flow.Version != flow.Version || existing.TaskQueue != queue)
+            {
+                throw new InvalidOperationException(
+                    $"Flow '{flow.Name}' is registered twice with different definitions (versions {existing.Flow.Version} on queue '{existing.TaskQueue}' and {flow.Version} on queue '{queue}'). Register each flow once per process.");
+            }
+
+            return existing;
+        }
+
+        var registered = new RegisteredFlow(flow, queue);
+        _flows.Add(flow.Name, registered);
+        return registered;
+    }
+
+    /// <summary>Finds a flow by name.</summary>
+    public bool TryGet(string name, out RegisteredFlow flow)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _flows.TryGetValue(name, out flow!);
+    }
+
+    /// <summary>The names of the registered flows, for error messages.</summary>
+    public string DescribeNames() => _flows.Count == 0 ? "none" : string.Join(", ", _flows.Keys.Order(StringComparer.Ordinal).Select(n => $"'{n}'"));
+}
+
+/// <summary>A flow as registered in a process, with the task queue its nodes run on by default.</summary>
+/// <param name="Flow">The definition.</param>
+/// <param name="TaskQueue">The default queue of its nodes.</param>
+public sealed record RegisteredFlow(Flow Flow, string TaskQueue)
+{
+    /// <summary>The queue <paramref name="node"/> runs on: its own, else the flow's.</summary>
+    public string QueueOf(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.TaskQueue ?? TaskQueue;
+    }
+
+    /// <summary>Every queue this flow's nodes (compensations included) run on.</summary>
+    public IEnumerable<string> Queues => Flow.Nodes.Select(QueueOf).Distinct(StringComparer.Ordinal);
+}

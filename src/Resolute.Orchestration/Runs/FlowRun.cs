@@ -1,0 +1,60 @@
+using MassTransit;
+using Resolute.Contracts;
+
+namespace Resolute.Orchestration.Runs;
+
+/// <summary>
+/// The saga instance: one row per run. Scalar columns are what operators query (status, flow, times, wake-up);
+/// the run's evolving details live in two JSON documents: <see cref="StateJson"/> (the <see cref="FlowState"/>) and
+/// <see cref="ProgressJson"/> (<see cref="FlowRunProgress"/>: executions, completion order, compensation, errors).
+/// </summary>
+public class FlowRun : SagaStateMachineInstance, ISagaVersion
+{
+    /// <summary>The run id (saga correlation id).</summary>
+    public Guid CorrelationId { get; set; }
+
+    /// <summary>The state-machine state; equals a <see cref="RunStatus"/> name.</summary>
+    public string CurrentState { get; set; } = nameof(RunStatus.Pending);
+
+    /// <summary>Optimistic-concurrency version (a safety net; the repositories also lock the row).</summary>
+    public int Version { get; set; }
+
+    /// <summary>The flow's name as requested.</summary>
+    public string FlowName { get; set; } = string.Empty;
+
+    /// <summary>The flow version the run follows; empty when the flow was unknown.</summary>
+    public string FlowVersion { get; set; } = string.Empty;
+
+    /// <summary>The caller's idempotency key, if any.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>The position in <c>FlowPlan.Instructions</c>.</summary>
+    public int Cursor { get; set; }
+
+    /// <summary>The step running now, or the last one.</summary>
+    public string? CurrentStep { get; set; }
+
+    /// <summary>The <see cref="FlowState"/> as JSON.</summary>
+    public string StateJson { get; set; } = "{}";
+
+    /// <summary>The <see cref="FlowRunProgress"/> as JSON.</summary>
+    public string ProgressJson { get; set; } = "{}";
+
+    /// <summary>A one-line error summary for queries; details are in <see cref="ProgressJson"/>.</summary>
+    public string? ErrorSummary { get; set; }
+
+    /// <summary>When the run was created.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>When the run needs attention without a message (retry due, deadline passed); null when none. Indexed.</summary>
+    public DateTimeOffset? NextWakeAt { get; set; }
+
+    /// <summary>The status, read from <see cref="CurrentState"/>.</summary>
+    public RunStatus Status => Enum.TryParse<RunStatus>(CurrentState, out var status) ? status : RunStatus.Pending;
+}
