@@ -1,0 +1,26 @@
+namespace Resolute.Orchestration;
+
+/// <summary>Settings of the orchestrator role.</summary>
+public sealed class OrchestratorOptions
+{
+    /// <summary>The queue the FlowRunStateMachine saga consumes (start requests, node replies, timers). Default <c>resolute-orchestrator</c>.</summary>
+    public string QueueName { get; set; } = "resolute-orchestrator";
+
+    /// <summary>The queue run queries (<c>GetFlowRun</c>) are answered on, apart from the saga so reads never wait behind writes. Default <c>resolute-queries</c>.</summary>
+    public string QueryQueueName { get; set; } = "resolute-queries";
+
+    /// <summary>
+    /// Extra time beyond a node's timeout before the orchestrator stops waiting for its reply and counts the attempt
+    /// as failed (the worker may have died). Covers time spent waiting in the queue. Default 30 s.
+    /// </summary>
+    public TimeSpan DeadlineGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest node input or output accepted, in bytes of JSON. Default 1 MiB.</summary>
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How often due timers are looked for. Default 250 ms.</summary>
+    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many saga messages the orchestrator handles at once. Default 16 (SQLite forces 1).</summary>
+    public int ConcurrentMessageLimit { get; set; } = 16;
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Logging;
+using Resolute.Contracts;
+
+namespace Resolute.Orchestration.Sagas;
+
+/// <summary>The orchestrator's log messages (source-generated, no allocation when disabled).</summary>
+internal static partial class FlowRunLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Run {RunId}: ignored {MessageType}: {Reason}")]
+    public static partial void Ignored(ILogger logger, Guid runId, string messageType, string? reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Run {RunId} of flow {FlowName} is now {Status}")]
+    public static partial void StatusChanged(ILogger logger, Guid runId, string flowName, RunStatus status);
+}

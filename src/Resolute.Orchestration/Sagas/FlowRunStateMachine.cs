@@ -1,0 +1,136 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Resolute.Contracts;
+using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.Runs;
+
+namespace Resolute.Orchestration.Sagas;
+
+/// <summary>
+/// The saga that tracks every run: one instance per run id. Its handlers are thin — each calls the
+/// <see cref="FlowRunDecider"/> and carries out the decision: send node commands to their task queues, publish run
+/// events, move to the new status. States are named after <see cref="RunStatus"/>.
+/// </summary>
+public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
+{
+    private readonly FlowRunDecider _decider;
+    private readonly ILogger<FlowRunStateMachine> _logger;
+    private readonly INodeCommandSender _sender;
+
+    /// <summary>Builds the state machine.</summary>
+    public FlowRunStateMachine(FlowRunDecider decider, INodeCommandSender sender, ILogger<FlowRunStateMachine> logger)
+    {
+        _decider = decider;
+        _sender = sender;
+        _logger = logger;
+
+        InstanceState(x => x.CurrentState);
+
+        Event(() => StartRequested, e => e.CorrelateById(c => c.Message.RunId));
+        // A reply with no run means something is wrong (or the run's insert is not visible yet): fault, never drop.
+        Event(() => NodeCompletedReceived, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Fault());
+        });
+        Event(() => NodeFailedReceived, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Fault());
+        });
+        Event(() => WakeReceived, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => CancelRequested, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(StartRequested).ThenAsync(c => Carry(c, _decider.Start(c.Saga, c.Message))));
+
+        DuringAny(
+            Ignore(StartRequested),
+            When(NodeCompletedReceived).ThenAsync(c => Carry(c, _decider.NodeCompleted(c.Saga, c.Message))),
+            When(NodeFailedReceived).ThenAsync(c => Carry(c, _decider.NodeFailed(c.Saga, c.Message))),
+            When(WakeReceived).ThenAsync(c => Carry(c, _decider.Wake(c.Saga))),
+            When(CancelRequested).ThenAsync(c => Carry(c, _decider.Cancel(c.Saga, c.Message))));
+    }
+
+    /// <summary>Accepted, not started.</summary>
+    public State Pending { get; private set; } = null!;
+
+    /// <summary>Dispatching and running steps.</summary>
+    public State Running { get; private set; } = null!;
+
+    /// <summary>Running compensations.</summary>
+    public State Compensating { get; private set; } = null!;
+
+    /// <summary>Ended: every step completed.</summary>
+    public State Completed { get; private set; } = null!;
+
+    /// <summary>Ended: a node failed; compensations succeeded.</summary>
+    public State Failed { get; private set; } = null!;
+
+    /// <summary>Ended: a node failed and a compensation failed too.</summary>
+    public State CompensationFailed { get; private set; } = null!;
+
+    /// <summary>Ended: cancelled on request.</summary>
+    public State Cancelled { get; private set; } = null!;
+
+    /// <summary>A start request.</summary>
+    public Event<StartFlow> StartRequested { get; private set; } = null!;
+
+    /// <summary>A node attempt completed.</summary>
+    public Event<NodeCompleted> NodeCompletedReceived { get; private set; } = null!;
+
+    /// <summary>A node attempt failed.</summary>
+    public Event<NodeFailed> NodeFailedReceived { get; private set; } = null!;
+
+    /// <summary>A timer of the run is due.</summary>
+    public Event<WakeFlowRun> WakeReceived { get; private set; } = null!;
+
+    /// <summary>A cancellation request.</summary>
+    public Event<CancelFlowRun> CancelRequested { get; private set; } = null!;
+
+    private async Task Carry<TMessage>(BehaviorContext<FlowRun, TMessage> context, FlowRunDecision decision)
+        where TMessage : class
+    {
+        if (decision.Ignored)
+        {
+            FlowRunLog.Ignored(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, decision.IgnoredReason);
+        }
+
+        foreach (var dispatch in decision.Dispatches)
+        {
+            await _sender.SendAsync(context, dispatch).ConfigureAwait(false);
+        }
+
+        foreach (var runEvent in decision.Events)
+        {
+            await context.Publish(runEvent, runEvent.GetType(), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        var target = StateOf(decision.Status);
+        if (!Equals(context.Saga.CurrentState, target.Name))
+        {
+            await context.TransitionToState(target).ConfigureAwait(false);
+            FlowRunLog.StatusChanged(_logger, context.Saga.CorrelationId, context.Saga.FlowName, decision.Status);
+        }
+    }
+
+    private State StateOf(RunStatus status) => status switch
+    {
+        RunStatus.Pending => Pending,
+        RunStatus.Running => Running,
+        RunStatus.Compensating => Compensating,
+        RunStatus.Completed => Completed,
+        RunStatus.Failed => Failed,
+        RunStatus.CompensationFailed => CompensationFailed,
+        RunStatus.Cancelled => Cancelled,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
+    };
+}
