@@ -265,7 +265,9 @@ public sealed class FlowState
     private T Read<T>(string key, Entry entry)
     {
         var requested = typeof(T);
-        if (entry.Value is T live)
+        // The live value is returned only when the declared type allows it, so a read behaves the same before and
+        // after the state went through JSON (where only the declared type is known).
+        if (entry.Value is T live && (entry.DeclaredType is null || requested.IsAssignableFrom(entry.DeclaredType)))
         {
             return live;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Resolute.Serialization;
 
 namespace Resolute;
@@ -59,6 +60,8 @@ public abstract class Node
     /// <summary>Creates a node from a function that takes a <see cref="NodeContext"/>.</summary>
     /// <param name="name">Unique within the flow; used for routing, history and errors.</param>
     /// <param name="function">The work. Honour <see cref="NodeContext.CancellationToken"/>.</param>
+    /// <remarks>Preferred over the token-only overload when a lambda fits both.</remarks>
+    [OverloadResolutionPriority(1)]
     public static Node<TIn, TOut> Create<TIn, TOut>(string name, Func<TIn, NodeContext, Task<TOut>> function)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -67,6 +70,7 @@ public abstract class Node
     }
 
     /// <summary>Creates a node with a static input (seed: <c>NewNode(name, fn, input)</c>).</summary>
+    [OverloadResolutionPriority(1)]
     public static Node<TIn, TOut> Create<TIn, TOut>(string name, Func<TIn, NodeContext, Task<TOut>> function, TIn input)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -326,7 +330,9 @@ public sealed class Node<TIn, TOut> : Node
             throw new ArgumentException($"Node '{Name}' takes a {ResoluteJson.DisplayName(typeof(TIn))}, not a {input.GetType().Name}.", nameof(input));
         }
 
-        var result = await _function((TIn)input!, context).ConfigureAwait(false);
+        // Null reads as default(TIn), as a missing run input does in ResolveInput (unboxing null would throw for a value type).
+        var typed = input is null ? default! : (TIn)input;
+        var result = await _function(typed, context).ConfigureAwait(false);
         return result;
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Resolute;
 
 /// <summary>
@@ -59,7 +61,7 @@ public sealed record RetryPolicy
     public string Describe()
     {
         var attempts = MaximumAttempts == Unlimited ? "unlimited attempts" : $"{MaximumAttempts} attempt{(MaximumAttempts == 1 ? "" : "s")}";
-        return $"{attempts}, {Durations.Format(InitialInterval)} x{BackoffCoefficient:0.##} <= {Durations.Format(MaximumInterval)}";
+        return string.Create(CultureInfo.InvariantCulture, $"{attempts}, {Durations.Format(InitialInterval)} x{BackoffCoefficient:0.##} <= {Durations.Format(MaximumInterval)}");
     }
 
     internal IEnumerable<string> Validate()
@@ -76,7 +78,7 @@ public sealed record RetryPolicy
 
         if (double.IsNaN(BackoffCoefficient) || BackoffCoefficient < 1.0)
         {
-            yield return $"retry BackoffCoefficient is {BackoffCoefficient}; it must be 1.0 or more.";
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"retry BackoffCoefficient is {BackoffCoefficient}; it must be 1.0 or more.");
         }
 
         if (MaximumInterval < InitialInterval)

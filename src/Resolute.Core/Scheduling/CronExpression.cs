@@ -198,7 +198,9 @@ public sealed class CronExpression
 
     private static ulong ParseField(string expression, string field, string fieldName, int min, int max, string[]? names, out bool restricted)
     {
-        restricted = !(field is "*" or "?");
+        // As in Vixie cron, a field that starts with '*' (also '*/2') counts as unrestricted for the day-of-month /
+        // day-of-week OR rule.
+        restricted = !(field.StartsWith('*') || field == "?");
         if (field == "?" && fieldName is not ("day-of-month" or "day-of-week"))
         {
             throw new CronFormatException(expression, fieldName, "'?' is only allowed in the day-of-month and day-of-week fields.");
@@ -260,8 +262,8 @@ public sealed class CronExpression
             else
             {
                 from = ParseValue(expression, rangePart, item, fieldName, min, max, names);
-                // 'a/n' means from a to the end of the field.
-                to = slash >= 0 ? max : from;
+                // 'a/n' means from a to the end of the field (Saturday for day-of-week, not the Sunday alias 7).
+                to = slash >= 0 ? (fieldName == "day-of-week" ? 6 : max) : from;
             }
         }
 

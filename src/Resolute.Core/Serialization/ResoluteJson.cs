@@ -19,7 +19,7 @@ public static class ResoluteJson
     public static string TypeName(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return $"{type.FullName ?? type.Name}, {type.Assembly.GetName().Name}";
+        return $"{FullName(type)}, {type.Assembly.GetName().Name}";
     }
 
     /// <summary>A short, readable name of a type for messages and plan descriptions (<c>FetchOutput</c>, <c>List&lt;Issue&gt;</c>).</summary>
@@ -39,6 +39,24 @@ public static class ResoluteJson
         }
 
         return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(DisplayName))}>";
+    }
+
+    // Type.FullName of a constructed generic type names its arguments with version, culture and public key token;
+    // spell them out recursively with TypeName instead, so that no part of the name carries a version.
+    private static string FullName(Type type)
+    {
+        if (type.IsArray)
+        {
+            return $"{FullName(type.GetElementType()!)}[{new string(',', type.GetArrayRank() - 1)}]";
+        }
+
+        if (!type.IsGenericType || type.IsGenericTypeDefinition)
+        {
+            return type.FullName ?? type.Name;
+        }
+
+        var definition = type.GetGenericTypeDefinition();
+        return $"{definition.FullName ?? definition.Name}[{string.Join(",", type.GetGenericArguments().Select(a => $"[{TypeName(a)}]"))}]";
     }
 
     private static JsonSerializerOptions CreateOptions()
