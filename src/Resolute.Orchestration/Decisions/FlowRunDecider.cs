@@ -269,10 +269,10 @@ public sealed class FlowRunDecider
             return Ignore(context, "the run is already being cancelled");
         }
 
-        if (context.Decision.Status != RunStatus.Running)
+        if (context.Decision.Status != RunStatus.Running || context.Progress.StepFailed)
         {
-            // Already failing and compensating: the run ends with its original error.
-            return Ignore(context, $"the run is {context.Decision.Status}, it cannot be cancelled any more");
+            // Already failing (waiting for running siblings, or compensating): the run ends with its original error.
+            return Ignore(context, $"the run is {(context.Progress.StepFailed ? "failing" : context.Decision.Status.ToString())}, it cannot be cancelled any more");
         }
 
         context.Progress.CancelReason = string.IsNullOrWhiteSpace(message.Reason) ? "cancelled" : message.Reason;

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using MassTransit;
+using Resolute.Contracts;
+using Resolute.Serialization;
+
+namespace Resolute.Client;
+
+/// <summary>The <see cref="IFlowClient"/> over MassTransit: publishes starts, requests snapshots from the orchestrator's query queue.</summary>
+public sealed class BusFlowClient : IFlowClient
+{
+    private readonly IBus _bus;
+    private readonly FlowClientOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the client.</summary>
+    public BusFlowClient(IBus bus, FlowClientOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _bus = bus;
+        _options = options;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public async Task<Guid> StartAsync(string flowName, object? input = null, StartFlowOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flowName);
+        var runId = options?.IdempotencyKey is { } key
+            ? RunIds.FromIdempotencyKey(flowName, key)
+            : options?.RunId ?? NewId.NextGuid();
+        var inputJson = input switch
+        {
+            null => null,
+            JsonElement element => element.GetRawText(),
+            _ => JsonSerializer.Serialize(input, input.GetType(), ResoluteJson.Options),
+        };
+        await _bus.Publish(new StartFlow
+        {
+            RunId = runId,
+            FlowName = flowName,
+            InputJson = inputJson,
+            IdempotencyKey = options?.IdempotencyKey,
+            RequestedAt = _time.GetUtcNow(),
+            RequestedBy = options?.RequestedBy ?? "client",
+        }, cancellationToken).ConfigureAwait(false);
+        return runId;
+    }
+
+    /// <inheritdoc />
+    public async Task<FlowRunDescription?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        var client = _bus.CreateRequestClient<GetFlowRun>(new Uri($"queue:{_options.QueryQueueName}"), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
+        var response = await client.GetResponse<FlowRunSnapshot, FlowRunNotFound>(new GetFlowRun { RunId = runId }, cancellationToken).ConfigureAwait(false);
+        return response.Is(out Response<FlowRunSnapshot>? found) ? new FlowRunDescription(found!.Message) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<FlowRunDescription> WaitForCompletionAsync(Guid runId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        var delay = TimeSpan.FromMilliseconds(25);
+        FlowRunDescription? last = null;
+        while (true)
+        {
+            last = await GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? last;
+            if (last is { HasEnded: true })
+            {
+                return last;
+            }
+
+            var remaining = deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new TimeoutException(last is null
+                    ? $"Run {runId} was not found within {timeout}. Is an orchestrator running, and was the run started?"
+                    : $"Run {runId} did not end within {timeout}; it is {last.Status}{(last.CurrentStep is null ? "" : $" at step '{last.CurrentStep}'")}.");
+            }
+
+            await Task.Delay(remaining < delay ? remaining : delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var endpoint = await _bus.GetSendEndpoint(new Uri($"queue:{_options.OrchestratorQueueName}")).ConfigureAwait(false);
+        await endpoint.Send(new CancelFlowRun { RunId = runId, Reason = reason, RequestedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+    }
+}

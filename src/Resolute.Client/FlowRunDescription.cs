@@ -1,0 +1,47 @@
+using Resolute.Contracts;
+
+namespace Resolute.Client;
+
+/// <summary>A run as the client sees it: the orchestrator's snapshot plus a typed <see cref="FlowState"/>.</summary>
+public sealed class FlowRunDescription
+{
+    private FlowState? _state;
+
+    /// <summary>Wraps a snapshot.</summary>
+    public FlowRunDescription(FlowRunSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Snapshot = snapshot;
+    }
+
+    /// <summary>The raw snapshot.</summary>
+    public FlowRunSnapshot Snapshot { get; }
+
+    /// <summary>The run id.</summary>
+    public Guid RunId => Snapshot.RunId;
+
+    /// <summary>The flow.</summary>
+    public string FlowName => Snapshot.FlowName;
+
+    /// <summary>The status.</summary>
+    public RunStatus Status => Snapshot.Status;
+
+    /// <summary>True once the run has ended.</summary>
+    public bool HasEnded => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled;
+
+    /// <summary>The step running now, or the last one.</summary>
+    public string? CurrentStep => Snapshot.CurrentStep;
+
+    /// <summary>The original error of a failed run.</summary>
+    public RunError? Error => Snapshot.Error;
+
+    /// <summary>Every node execution.</summary>
+    public IReadOnlyList<NodeExecutionRecord> History => Snapshot.History;
+
+    /// <summary>The run's state: node outputs by key, and the run input.</summary>
+    public FlowState State => _state ??= string.IsNullOrEmpty(Snapshot.StateJson) ? new FlowState() : FlowState.FromJson(Snapshot.StateJson);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"run {RunId} of '{FlowName}': {Status}{(CurrentStep is null ? "" : $" at '{CurrentStep}'")}{(Error is null ? "" : $" — {Error}")}";
+}

@@ -1,0 +1,49 @@
+using Resolute.Contracts;
+
+namespace Resolute.Client;
+
+/// <summary>Starts and observes runs. Built on the bus: it publishes <see cref="StartFlow"/> and asks the orchestrator for snapshots.</summary>
+public interface IFlowClient
+{
+    /// <summary>
+    /// Starts a run of <paramref name="flowName"/> with <paramref name="input"/> (serialised as JSON) and returns its id.
+    /// With <see cref="StartFlowOptions.IdempotencyKey"/>, the same key always returns the same run id and starts one run only.
+    /// </summary>
+    Task<Guid> StartAsync(string flowName, object? input = null, StartFlowOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's current status, step, state, error and history; null when no such run exists (yet).</summary>
+    Task<FlowRunDescription?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the run has ended (Completed, Failed, CompensationFailed or Cancelled) and returns it.</summary>
+    /// <exception cref="TimeoutException">The run did not end within <paramref name="timeout"/>; the message gives its last status.</exception>
+    Task<FlowRunDescription> WaitForCompletionAsync(Guid runId, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the orchestrator to cancel the run: stop dispatching, compensate completed nodes, end Cancelled.</summary>
+    Task CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Options of one <see cref="IFlowClient.StartAsync"/> call.</summary>
+public sealed class StartFlowOptions
+{
+    /// <summary>Makes the start idempotent: the run id is derived from the flow name and this key.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>An explicit run id (ignored when <see cref="IdempotencyKey"/> is set).</summary>
+    public Guid? RunId { get; init; }
+
+    /// <summary>A label recorded as the requester. Default <c>client</c>.</summary>
+    public string? RequestedBy { get; init; }
+}
+
+/// <summary>Settings of the flow client.</summary>
+public sealed class FlowClientOptions
+{
+    /// <summary>The orchestrator's query queue (<c>OrchestratorOptions.QueryQueueName</c>). Default <c>resolute-queries</c>.</summary>
+    public string QueryQueueName { get; set; } = "resolute-queries";
+
+    /// <summary>The orchestrator's saga queue, where cancellations are sent. Default <c>resolute-orchestrator</c>.</summary>
+    public string OrchestratorQueueName { get; set; } = "resolute-orchestrator";
+
+    /// <summary>How long a status request may take. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Resolute.Contracts;
+using Resolute.Serialization;
+
+namespace Resolute.Workers.Consumers;
+
+/// <summary>
+/// Runs one node attempt: finds the node by flow, version and name, reads the input, runs the node function with a
+/// <see cref="NodeContext"/> whose token fires at the node's timeout, and publishes <see cref="NodeCompleted"/> or
+/// <see cref="NodeFailed"/>. A command this worker cannot serve (unknown flow, other version, unknown node, bad input)
+/// fails the node with a clear, non-retryable error instead of guessing.
+/// </summary>
+public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
+{
+    private readonly FlowRegistry _registry;
+    private readonly WorkerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NodeCommandConsumer> _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly RunningNodes _running;
+
+    /// <summary>Creates the consumer.</summary>
+    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _running = running;
+        _registry = registry;
+        _options = options;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<NodeCommandConsumer>();
+    }
+
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<ExecuteNode> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = context.Message;
+        var startedAt = _time.GetUtcNow();
+        var queue = context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/');
+
+        if (!_registry.TryGet(command.FlowName, out var registered))
+        {
+            await FailAsync(context, startedAt, queue, "Resolute.UnknownFlow",
+                $"Worker '{_options.WorkerId}' (queue '{queue}') does not know flow '{command.FlowName}'; it knows {_registry.DescribeNames()}. Register the flow on the workers of this queue.",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+
+        if (registered.Flow.Version != command.FlowVersion)
+        {
+            await FailAsync(context, startedAt, queue, "Resolute.FlowVersionMismatch",
+                $"Worker '{_options.WorkerId}' has flow '{command.FlowName}' version {registered.Flow.Version}, but the command is for version {command.FlowVersion}. Deploy the same flow definition to orchestrator and workers.",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+
+        if (!registered.Flow.TryGetNode(command.NodeName, out var node))
+        {
+            await FailAsync(context, startedAt, queue, "Resolute.UnknownNode",
+                $"Flow '{command.FlowName}' on worker '{_options.WorkerId}' has no node '{command.NodeName}'.",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+
+        object? input;
+        try
+        {
+            input = JsonSerializer.Deserialize(command.InputJson ?? "null", node.InputType, ResoluteJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        {
+            await FailAsync(context, startedAt, queue, "Resolute.InvalidInput",
+                $"The input of node '{node.Name}' does not read as {ResoluteJson.DisplayName(node.InputType)}: {e.Message}",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+
+        // One token for the node: fires at the timeout, when the run is cancelled, or when the worker stops.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(command.Timeout);
+        using var running = _running.Register(command.ExecutionId, timeout);
+        var nodeLogger = _loggerFactory.CreateLogger($"Resolute.Nodes.{command.FlowName}.{command.NodeName}");
+        var nodeContext = new NodeContext(command.RunId, command.FlowName, command.NodeName, command.Attempt, command.IdempotencyKey, timeout.Token, nodeLogger);
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RunId"] = command.RunId, ["Node"] = command.NodeName, ["Attempt"] = command.Attempt });
+        using var activity = WorkerTelemetry.Source.StartActivity($"node {command.NodeName}", ActivityKind.Internal);
+        activity?.SetTag("resolute.run_id", command.RunId);
+        activity?.SetTag("resolute.flow", command.FlowName);
+        activity?.SetTag("resolute.node", command.NodeName);
+        activity?.SetTag("resolute.attempt", command.Attempt);
+
+        startedAt = _time.GetUtcNow();
+        object? output;
+        try
+        {
+            // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
+            output = await node.ExecuteAsync(input, nodeContext).WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The worker is stopping: do not acknowledge; the command is redelivered to another worker.
+            throw;
+        }
+        catch (Exception e) when (e is OperationCanceledException && running.CancelledByRun)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            await FailAsync(context, startedAt, queue, "Resolute.NodeCancelled",
+                $"Node '{node.Name}' was cancelled because its run was cancelled; its CancellationToken fired.",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when (e is OperationCanceledException && timeout.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
+            await FailAsync(context, startedAt, queue, "Resolute.NodeTimeout",
+                $"Node '{node.Name}' did not finish within its timeout of {command.Timeout}; its CancellationToken was cancelled.",
+                retryable: true).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            NodeThrew(_logger, e, command.NodeName, command.Attempt, command.RunId);
+            await context.Publish(new NodeFailed
+            {
+                RunId = command.RunId,
+                ExecutionId = command.ExecutionId,
+                NodeName = command.NodeName,
+                Attempt = command.Attempt,
+                Error = ErrorInfo.FromException(e),
+                Retryable = node.RetryPolicy.IsRetryable(e),
+                StartedAt = startedAt,
+                FailedAt = _time.GetUtcNow(),
+                WorkerId = _options.WorkerId,
+                TaskQueue = queue,
+            }, context.CancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        string outputJson;
+        try
+        {
+            outputJson = JsonSerializer.Serialize(output, node.OutputType, ResoluteJson.Options);
+        }
+        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            await FailAsync(context, startedAt, queue, "Resolute.InvalidOutput",
+                $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.Message}",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+
+        if (Encoding.UTF8.GetByteCount(outputJson) > _options.MaxPayloadBytes)
+        {
+            await FailAsync(context, startedAt, queue, "Resolute.PayloadTooLarge",
+                $"Node '{node.Name}' returned {Encoding.UTF8.GetByteCount(outputJson)} bytes of output; the limit is {_options.MaxPayloadBytes} bytes. Return a reference (an id, a blob URL) instead of the data.",
+                retryable: false).ConfigureAwait(false);
+            return;
+        }
+
+        await context.Publish(new NodeCompleted
+        {
+            RunId = command.RunId,
+            ExecutionId = command.ExecutionId,
+            NodeName = command.NodeName,
+            Attempt = command.Attempt,
+            OutputJson = outputJson,
+            StartedAt = startedAt,
+            CompletedAt = _time.GetUtcNow(),
+            WorkerId = _options.WorkerId,
+            TaskQueue = queue,
+        }, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private Task FailAsync(ConsumeContext<ExecuteNode> context, DateTimeOffset startedAt, string? queue, string type, string message, bool retryable)
+    {
+        var command = context.Message;
+        NodeFailedWith(_logger, command.NodeName, command.Attempt, command.RunId, type, message);
+        return context.Publish(new NodeFailed
+        {
+            RunId = command.RunId,
+            ExecutionId = command.ExecutionId,
+            NodeName = command.NodeName,
+            Attempt = command.Attempt,
+            Error = new ErrorInfo { Type = type, Message = message },
+            Retryable = retryable,
+            StartedAt = startedAt,
+            FailedAt = _time.GetUtcNow(),
+            WorkerId = _options.WorkerId,
+            TaskQueue = queue,
+        }, context.CancellationToken);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} threw")]
+    private static partial void NodeThrew(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} failed: {ErrorType}: {ErrorMessage}")]
+    private static partial void NodeFailedWith(ILogger logger, string nodeName, int attempt, Guid runId, string errorType, string errorMessage);
+}

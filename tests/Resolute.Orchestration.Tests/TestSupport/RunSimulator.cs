@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Resolute.Contracts;
+using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.Runs;
+using Resolute.Serialization;
+
+namespace Resolute.Orchestration.Tests.TestSupport;
+
+/// <summary>
+/// Plays the saga around a <see cref="FlowRunDecider"/>: applies every decision to one <see cref="FlowRun"/> (status,
+/// dispatched commands, events) and lets a test play the workers by replying to the pending dispatch of a node.
+/// No node function ever runs; the test supplies outputs and errors.
+/// </summary>
+internal sealed class RunSimulator
+{
+    private readonly List<NodeDispatch> _dispatches = [];
+    private readonly List<object> _events = [];
+
+    public RunSimulator(FlowRegistry registry, OrchestratorOptions? options = null)
+    {
+        Registry = registry;
+        Options = options ?? new OrchestratorOptions();
+        Decider = new FlowRunDecider(registry, Time, Options);
+    }
+
+    /// <summary>The run id every simulated run uses.</summary>
+    public static Guid RunId { get; } = Guid.Parse("6d1f1a52-7c1e-4c43-9a39-2b0d3f0f4a11");
+
+    public FlowRegistry Registry { get; }
+
+    public OrchestratorOptions Options { get; }
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public FlowRunDecider Decider { get; }
+
+    /// <summary>The saga row.</summary>
+    public FlowRun Run { get; } = new();
+
+    /// <summary>The decision of the last message.</summary>
+    public FlowRunDecision? Last { get; private set; }
+
+    public RunStatus Status => Run.Status;
+
+    /// <summary>The state as persisted on the run.</summary>
+    public FlowState State => FlowState.FromJson(Run.StateJson);
+
+    /// <summary>The progress as persisted on the run.</summary>
+    public FlowRunProgress Progress => FlowRunProgress.FromJson(Run.ProgressJson);
+
+    /// <summary>The run's error (the original failure or cancellation).</summary>
+    public RunError? Error => Progress.Error;
+
+    /// <summary>Every command dispatched so far, in order.</summary>
+    public IReadOnlyList<NodeDispatch> Dispatches => _dispatches;
+
+    /// <summary>Every command dispatched so far, in order.</summary>
+    public IEnumerable<ExecuteNode> Commands => _dispatches.Select(d => d.Command);
+
+    /// <summary>Names of the nodes dispatched so far, in order (retries and compensations included).</summary>
+    public IReadOnlyList<string> DispatchedNodes => Commands.Select(c => c.NodeName).ToList();
+
+    /// <summary>Names of the compensation nodes dispatched so far, in order.</summary>
+    public IReadOnlyList<string> DispatchedCompensations => Commands.Where(c => c.IsCompensation).Select(c => c.NodeName).ToList();
+
+    /// <summary>Names of the nodes the last message dispatched.</summary>
+    public IReadOnlyList<string> JustDispatched => Last?.Dispatches.Select(d => d.Command.NodeName).ToList() ?? [];
+
+    /// <summary>Names of the nodes awaiting a reply, in dispatch order.</summary>
+    public IReadOnlyList<string> PendingNodes => Progress.Executions.Where(e => e.Outcome == NodeExecutionOutcome.Pending).Select(e => e.NodeName).ToList();
+
+    /// <summary>Every event published so far.</summary>
+    public IReadOnlyList<object> Events => _events;
+
+    /// <summary>A simulator over a registry holding only <paramref name="flow"/>.</summary>
+    public static RunSimulator For(Flow flow, string? taskQueue = null, OrchestratorOptions? options = null)
+    {
+        var registry = new FlowRegistry();
+        registry.Add(flow, taskQueue);
+        return new RunSimulator(registry, options);
+    }
+
+    /// <summary>How many commands were dispatched for <paramref name="nodeName"/>.</summary>
+    public int DispatchCount(string nodeName) => Commands.Count(c => c.NodeName == nodeName);
+
+    /// <summary>Every attempt of <paramref name="nodeName"/>, in order.</summary>
+    public IReadOnlyList<NodeExecution> Executions(string nodeName) => Progress.Executions.Where(e => e.NodeName == nodeName).ToList();
+
+    /// <summary>Starts the run of the only registered flow with <paramref name="input"/> serialised as JSON.</summary>
+    public FlowRunDecision Start(object? input = null) =>
+        StartJson(input is null ? null : JsonSerializer.Serialize(input, input.GetType(), ResoluteJson.Options));
+
+    /// <summary>Starts a run with raw JSON input, of <paramref name="flowName"/> (default: the only registered flow).</summary>
+    public FlowRunDecision StartJson(string? inputJson, string? flowName = null) => Apply(Decider.Start(Run, new StartFlow
+    {
+        RunId = RunId,
+        FlowName = flowName ?? Registry.Flows.Single().Flow.Name,
+        InputJson = inputJson,
+        RequestedAt = Time.GetUtcNow(),
+    }));
+
+    /// <summary>The command of the attempt of <paramref name="nodeName"/> that awaits a reply.</summary>
+    public ExecuteNode PendingCommand(string nodeName)
+    {
+        var pending = Progress.Executions
+            .Where(e => e.NodeName == nodeName && e.Outcome == NodeExecutionOutcome.Pending)
+            .Select(e => e.ExecutionId)
+            .ToHashSet();
+        var command = Commands.LastOrDefault(c => pending.Contains(c.ExecutionId));
+        Assert.True(command is not null,
+            $"No pending dispatch of node '{nodeName}'. Pending: [{string.Join(", ", PendingNodes)}]; status {Status}; dispatched so far: [{string.Join(", ", DispatchedNodes)}].");
+        return command;
+    }
+
+    /// <summary>The worker replies: the pending attempt of <paramref name="nodeName"/> returned <paramref name="output"/>.</summary>
+    public FlowRunDecision Complete(string nodeName, object? output = null) => Deliver(Completed(PendingCommand(nodeName), output));
+
+    /// <summary>The worker replies: the pending attempt of <paramref name="nodeName"/> threw.</summary>
+    public FlowRunDecision Fail(string nodeName, string exceptionType = "System.InvalidOperationException", bool retryable = true, string? message = null) =>
+        Deliver(Failed(PendingCommand(nodeName), exceptionType, retryable, message));
+
+    /// <summary>A completion reply for <paramref name="command"/> (not delivered).</summary>
+    public NodeCompleted Completed(ExecuteNode command, object? output = null) => new()
+    {
+        RunId = command.RunId,
+        ExecutionId = command.ExecutionId,
+        NodeName = command.NodeName,
+        Attempt = command.Attempt,
+        OutputJson = JsonSerializer.Serialize(output, output?.GetType() ?? typeof(object), ResoluteJson.Options),
+        StartedAt = Time.GetUtcNow(),
+        CompletedAt = Time.GetUtcNow(),
+        WorkerId = "test-worker",
+    };
+
+    /// <summary>A failure reply for <paramref name="command"/> (not delivered).</summary>
+    public NodeFailed Failed(ExecuteNode command, string exceptionType = "System.InvalidOperationException", bool retryable = true, string? message = null) => new()
+    {
+        RunId = command.RunId,
+        ExecutionId = command.ExecutionId,
+        NodeName = command.NodeName,
+        Attempt = command.Attempt,
+        Retryable = retryable,
+        Error = new ErrorInfo { Type = exceptionType, Message = message ?? $"{command.NodeName} attempt {command.Attempt} failed" },
+        StartedAt = Time.GetUtcNow(),
+        FailedAt = Time.GetUtcNow(),
+        WorkerId = "test-worker",
+    };
+
+    public FlowRunDecision Deliver(NodeCompleted reply) => Apply(Decider.NodeCompleted(Run, reply));
+
+    public FlowRunDecision Deliver(NodeFailed reply) => Apply(Decider.NodeFailed(Run, reply));
+
+    /// <summary>The run's timer fires now.</summary>
+    public FlowRunDecision Wake() => Apply(Decider.Wake(Run));
+
+    /// <summary>Moves the clock to the run's <see cref="FlowRun.NextWakeAt"/> and wakes it.</summary>
+    public FlowRunDecision WakeWhenDue()
+    {
+        Assert.True(Run.NextWakeAt is not null, $"The run has no wake-up time; status {Status}.");
+        Time.SetUtcNow(Run.NextWakeAt.Value);
+        return Wake();
+    }
+
+    public FlowRunDecision Cancel(string? reason = "test") => Apply(Decider.Cancel(Run, new CancelFlowRun { RunId = RunId, Reason = reason, RequestedAt = Time.GetUtcNow() }));
+
+    /// <summary>Fails the pending attempt of <paramref name="nodeName"/> (retryable), waits out each back-off, until no retry is scheduled.</summary>
+    public int FailEveryAttempt(string nodeName, int safetyLimit = 100)
+    {
+        var attempts = 0;
+        while (attempts < safetyLimit)
+        {
+            attempts++;
+            Fail(nodeName);
+            if (!Progress.Executions.Any(e => e.NodeName == nodeName && e.Outcome == NodeExecutionOutcome.RetryScheduled))
+            {
+                return attempts;
+            }
+
+            WakeWhenDue();
+        }
+
+        Assert.Fail($"Node '{nodeName}' was still being retried after {safetyLimit} attempts.");
+        return attempts;
+    }
+
+    /// <summary>The input a command carries, read as <typeparamref name="T"/>.</summary>
+    public static T? InputOf<T>(ExecuteNode command) =>
+        command.InputJson is null ? default : JsonSerializer.Deserialize<T>(command.InputJson, ResoluteJson.Options);
+
+    /// <summary>The single event of type <typeparamref name="T"/> published so far.</summary>
+    public T SingleEvent<T>() => Assert.Single(_events.OfType<T>());
+
+    private FlowRunDecision Apply(FlowRunDecision decision)
+    {
+        Last = decision;
+        _dispatches.AddRange(decision.Dispatches);
+        _events.AddRange(decision.Events);
+        Run.CurrentState = decision.Status.ToString();
+        return decision;
+    }
+}
