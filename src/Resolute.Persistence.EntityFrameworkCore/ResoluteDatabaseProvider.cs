@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Saga;
+
+namespace Resolute.Persistence.EntityFrameworkCore;
+
+/// <summary>
+/// A database Resolute can keep its saga state in. The provider packages supply one each (<c>UsePostgres</c> in
+/// Resolute.Persistence.PostgreSql, <c>UseSqlServer</c> in Resolute.Persistence.SqlServer, <c>UseSqlite</c> in
+/// Resolute.Persistence.Sqlite), so an application references only the driver it uses.
+/// </summary>
+public abstract class ResoluteDatabaseProvider
+{
+    /// <summary>A display name, e.g. <c>PostgreSQL</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>How the saga repository locks an instance's row on this database.</summary>
+    public abstract ISagaRowLock RowLock { get; }
+
+    /// <summary>
+    /// The most saga messages the orchestrator should handle at once on this database, or <see langword="null"/> for no
+    /// limit of its own. SQLite says 1: it serialises writers anyway, and concurrent writers would only wait for "database is locked".
+    /// </summary>
+    public virtual int? MaxConcurrentSagaMessages => null;
+
+    /// <summary>Chooses the EF Core provider, the connection and the assembly that holds this provider's migrations.</summary>
+    /// <param name="optionsBuilder">The DbContext options being built.</param>
+    public abstract void Configure(DbContextOptionsBuilder optionsBuilder);
+}

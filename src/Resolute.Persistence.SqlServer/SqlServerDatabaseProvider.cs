@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Saga;
+
+namespace Resolute.Persistence.SqlServer;
+
+/// <summary>SQL Server as Resolute's saga database, with this assembly's migrations.</summary>
+public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
+{
+    private readonly string _connectionString;
+    private readonly Action<SqlServerDbContextOptionsBuilder>? _configure;
+
+    /// <summary>Creates the provider.</summary>
+    /// <param name="connectionString">A SQL Server connection string.</param>
+    /// <param name="configure">Further SQL Server options (command timeout, ...).</param>
+    public SqlServerDatabaseProvider(string connectionString, Action<SqlServerDbContextOptionsBuilder>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _connectionString = connectionString;
+        _configure = configure;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "SQL Server";
+
+    /// <inheritdoc />
+    public override ISagaRowLock RowLock { get; } = new SqlServerSagaRowLock();
+
+    /// <inheritdoc />
+    public override void Configure(DbContextOptionsBuilder optionsBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        optionsBuilder.UseSqlServer(_connectionString, sqlServer =>
+        {
+            sqlServer.MigrationsAssembly(typeof(SqlServerDatabaseProvider).Assembly.GetName().Name);
+            sqlServer.MigrationsHistoryTable(ResolutePersistenceDefaults.MigrationsHistoryTable);
+            _configure?.Invoke(sqlServer);
+        });
+    }
+}

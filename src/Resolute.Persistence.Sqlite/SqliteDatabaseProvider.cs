@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Saga;
+
+namespace Resolute.Persistence.Sqlite;
+
+/// <summary>SQLite as Resolute's saga database (the embedded default), with this assembly's migrations.</summary>
+public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
+{
+    private readonly string _connectionString;
+    private readonly Action<SqliteDbContextOptionsBuilder>? _configure;
+
+    /// <summary>Creates the provider.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=resolute.db</c>.</param>
+    /// <param name="configure">Further SQLite options.</param>
+    public SqliteDatabaseProvider(string connectionString, Action<SqliteDbContextOptionsBuilder>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _connectionString = connectionString;
+        _configure = configure;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "SQLite";
+
+    /// <inheritdoc />
+    public override ISagaRowLock RowLock { get; } = new SqliteSagaRowLock();
+
+    /// <summary>One: SQLite has a single writer; more messages at once would only queue on its lock.</summary>
+    public override int? MaxConcurrentSagaMessages => 1;
+
+    /// <inheritdoc />
+    public override void Configure(DbContextOptionsBuilder optionsBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        optionsBuilder.UseSqlite(_connectionString, sqlite =>
+        {
+            sqlite.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name);
+            sqlite.MigrationsHistoryTable(ResolutePersistenceDefaults.MigrationsHistoryTable);
+            _configure?.Invoke(sqlite);
+        });
+        optionsBuilder.AddInterceptors(new SqliteConnectionPragmas());
+    }
+}
