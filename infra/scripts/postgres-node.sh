@@ -73,8 +73,11 @@ cmd_start() {
     return 1
   fi
   # -k: the Unix socket goes to our directory, not /var/run/postgresql (which may not exist).
+  # RESOLUTE_TEST_POSTGRES_DURABLE=1 (the benchmark) keeps PostgreSQL's durable defaults.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [[ ${RESOLUTE_TEST_POSTGRES_DURABLE:-} == 1 ]] && durability=""
   as_postgres "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t "$RESOLUTE_TEST_START_TIMEOUT" start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability -c max_connections=300" \
     >/dev/null || { log "pg_ctl start failed"; tail -n 40 "$dir/postgres.log" >&2 || true; return 1; }
   cmd_wait
 }

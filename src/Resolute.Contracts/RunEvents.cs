@@ -105,3 +105,126 @@ public sealed record FlowRunFailed
     /// <summary>When.</summary>
     public DateTimeOffset FailedAt { get; init; }
 }
+
+/// <summary>Published when a node attempt of a run failed (after the worker's reply, a deadline, or an input error).</summary>
+public sealed record FlowRunNodeFailed
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The step.</summary>
+    public required string StepName { get; init; }
+
+    /// <summary>The node.</summary>
+    public required string NodeName { get; init; }
+
+    /// <summary>The attempt that failed.</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>True for a compensation node.</summary>
+    public bool IsCompensation { get; init; }
+
+    /// <summary>What went wrong.</summary>
+    public required ErrorInfo Error { get; init; }
+
+    /// <summary>True when another attempt is scheduled.</summary>
+    public bool WillRetry { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset FailedAt { get; init; }
+}
+
+/// <summary>Published when the orchestrator scheduled another attempt of a node (durable timer).</summary>
+public sealed record FlowRunRetryScheduled
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The node.</summary>
+    public required string NodeName { get; init; }
+
+    /// <summary>The attempt that will run.</summary>
+    public required int NextAttempt { get; init; }
+
+    /// <summary>When it will be dispatched.</summary>
+    public required DateTimeOffset DueAt { get; init; }
+}
+
+/// <summary>Published when a compensation node is dispatched.</summary>
+public sealed record FlowRunCompensationStarted
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The compensation node.</summary>
+    public required string CompensationNode { get; init; }
+
+    /// <summary>The step node it undoes.</summary>
+    public required string ForNode { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+}
+
+/// <summary>Published when a compensation node completed.</summary>
+public sealed record FlowRunCompensationCompleted
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The compensation node.</summary>
+    public required string CompensationNode { get; init; }
+
+    /// <summary>The step node it undid.</summary>
+    public required string ForNode { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset CompletedAt { get; init; }
+}
+
+/// <summary>Published when a compensation failed for good (after its retries); the other compensations still run.</summary>
+public sealed record FlowRunCompensationFailed
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The compensation node.</summary>
+    public required string CompensationNode { get; init; }
+
+    /// <summary>The step node it should have undone.</summary>
+    public required string ForNode { get; init; }
+
+    /// <summary>The error.</summary>
+    public required RunError Error { get; init; }
+}
+
+/// <summary>Published when a cancelled run has ended (after its compensations). <see cref="FlowRunFailed"/> is published too.</summary>
+public sealed record FlowRunCancelled
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>The flow.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The reason given.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>When the run ended.</summary>
+    public DateTimeOffset CancelledAt { get; init; }
+}

@@ -162,6 +162,14 @@ public sealed class FlowRunDecider
 
         if (execution.IsCompensation)
         {
+            context.Decision.Events.Add(new FlowRunCompensationCompleted
+            {
+                RunId = context.Run.CorrelationId,
+                FlowName = context.Run.FlowName,
+                CompensationNode = execution.NodeName,
+                ForNode = execution.CompensatesNode ?? string.Empty,
+                CompletedAt = context.Now,
+            });
             NextCompensation(context);
         }
         else
@@ -287,6 +295,13 @@ public sealed class FlowRunDecider
             };
         }
 
+        // Running nodes are told to stop (their tokens fire); their replies then end the step.
+        var running = context.Progress.Executions.Where(e => e.Outcome == NodeExecutionOutcome.Pending).Select(e => e.ExecutionId).ToList();
+        if (running.Count > 0)
+        {
+            context.Decision.Events.Add(new CancelNodeExecutions { RunId = run.CorrelationId, ExecutionIds = running, Reason = context.Progress.CancelReason });
+        }
+
         context.Progress.StepFailed = true;
         AfterStepNodeEnded(context);
 
@@ -314,6 +329,18 @@ public sealed class FlowRunDecider
         var mayRetry = message.Retryable
                        && policy.AllowsAnotherAttempt(execution.Attempt)
                        && (execution.IsCompensation || !context.Progress.StepFailed);
+        context.Decision.Events.Add(new FlowRunNodeFailed
+        {
+            RunId = context.Run.CorrelationId,
+            FlowName = context.Run.FlowName,
+            StepName = execution.StepName,
+            NodeName = execution.NodeName,
+            Attempt = execution.Attempt,
+            IsCompensation = execution.IsCompensation,
+            Error = message.Error,
+            WillRetry = mayRetry,
+            FailedAt = context.Now,
+        });
         if (mayRetry)
         {
             var next = new NodeExecution
@@ -330,6 +357,14 @@ public sealed class FlowRunDecider
                 RetryAt = context.Now + policy.GetDelayBefore(execution.Attempt + 1),
             };
             context.Progress.Executions.Add(next);
+            context.Decision.Events.Add(new FlowRunRetryScheduled
+            {
+                RunId = context.Run.CorrelationId,
+                FlowName = context.Run.FlowName,
+                NodeName = next.NodeName,
+                NextAttempt = next.Attempt,
+                DueAt = next.RetryAt!.Value,
+            });
             return;
         }
 
@@ -347,6 +382,14 @@ public sealed class FlowRunDecider
         {
             // A failed compensation does not stop the others; it is recorded and the run ends CompensationFailed.
             context.Progress.CompensationErrors.Add(error);
+            context.Decision.Events.Add(new FlowRunCompensationFailed
+            {
+                RunId = context.Run.CorrelationId,
+                FlowName = context.Run.FlowName,
+                CompensationNode = execution.NodeName,
+                ForNode = execution.CompensatesNode ?? string.Empty,
+                Error = error,
+            });
             NextCompensation(context);
             return;
         }
@@ -608,6 +651,14 @@ public sealed class FlowRunDecider
 
             execution.InputJson = json;
             Dispatch(context, execution, node);
+            context.Decision.Events.Add(new FlowRunCompensationStarted
+            {
+                RunId = context.Run.CorrelationId,
+                FlowName = context.Run.FlowName,
+                CompensationNode = node.Name,
+                ForNode = next.ForNode,
+                StartedAt = context.Now,
+            });
             return;
         }
 
@@ -657,6 +708,10 @@ public sealed class FlowRunDecider
             CompensationErrors = progress.CompensationErrors.ToList(),
             FailedAt = now,
         });
+        if (status == RunStatus.Cancelled)
+        {
+            decision.Events.Add(new FlowRunCancelled { RunId = run.CorrelationId, FlowName = run.FlowName, Reason = progress.CancelReason, CancelledAt = now });
+        }
     }
 
     private RunContext? Load(FlowRun run, out FlowRunDecision? ignored)

@@ -13,8 +13,11 @@ public class FlowRun : SagaStateMachineInstance, ISagaVersion
     /// <summary>The run id (saga correlation id).</summary>
     public Guid CorrelationId { get; set; }
 
-    /// <summary>The state-machine state; equals a <see cref="RunStatus"/> name.</summary>
-    public string CurrentState { get; set; } = nameof(RunStatus.Pending);
+    /// <summary>
+    /// The state-machine state; equals a <see cref="RunStatus"/> name once the run exists. Empty for a new instance,
+    /// which MassTransit reads as its Initial state.
+    /// </summary>
+    public string CurrentState { get; set; } = string.Empty;
 
     /// <summary>Optimistic-concurrency version (a safety net; the repositories also lock the row).</summary>
     public int Version { get; set; }

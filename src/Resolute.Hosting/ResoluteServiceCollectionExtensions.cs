@@ -1,0 +1,172 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Resolute.Client;
+using Resolute.Orchestration;
+using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.Runs;
+using Resolute.Orchestration.Sagas;
+using Resolute.Orchestration.Timers;
+using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Runs;
+using Resolute.Workers;
+using Resolute.Workers.Consumers;
+
+namespace Resolute;
+
+/// <summary>Registers Resolute in a generic host.</summary>
+public static class ResoluteServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Resolute: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>. Without transport
+    /// or persistence settings it runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles).
+    /// Always registers <see cref="IFlowClient"/>.
+    /// </summary>
+    public static IServiceCollection AddResolute(this IServiceCollection services, Action<ResoluteConfigurator> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var resolute = new ResoluteConfigurator();
+        configure(resolute);
+        var roles = resolute.Roles;
+
+        var registry = new FlowRegistry();
+        foreach (var (flow, queue) in resolute.Flows)
+        {
+            registry.Add(flow, queue);
+        }
+
+        if (roles != ResoluteRoles.None && registry.Flows.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "AddResolute: no flows are registered. Call r.AddFlow(flow) for every flow this process orchestrates or runs nodes of (orchestrator and workers register the same flows).");
+        }
+
+        services.AddSingleton(registry);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(resolute.Orchestrator);
+        services.AddSingleton(resolute.Worker);
+        services.AddSingleton<RunningNodes>();
+        resolute.Client.QueryQueueName = resolute.Orchestrator.QueryQueueName;
+        resolute.Client.OrchestratorQueueName = resolute.Orchestrator.QueueName;
+        services.AddSingleton(resolute.Client);
+        services.AddSingleton<IFlowClient, BusFlowClient>();
+
+        var sagaConcurrency = resolute.Orchestrator.ConcurrentMessageLimit;
+        if (roles.HasFlag(ResoluteRoles.Orchestrator))
+        {
+            var persistence = services.AddResolutePersistence(p =>
+            {
+                if (resolute.Persistence is { } configurePersistence)
+                {
+                    configurePersistence(p);
+                }
+                else
+                {
+                    p.UseSqlite("Data Source=resolute.db");
+                }
+
+                p.ApplyMigrationsOnStartup(resolute.ApplyMigrations);
+            });
+            if (persistence.Provider?.MaxConcurrentSagaMessages is { } max)
+            {
+                sagaConcurrency = Math.Min(sagaConcurrency, max);
+            }
+
+            services.AddSingleton<FlowRunDecider>();
+            services.AddSingleton<INodeCommandSender, QueueNodeCommandSender>();
+            services.AddScoped<IDueRunSource, EfDueRunSource>();
+            services.AddHostedService<RunTimerPoller>();
+        }
+
+        var workerQueues = resolute.WorkerQueues.Count > 0
+            ? resolute.WorkerQueues.Distinct(StringComparer.Ordinal).ToList()
+            : registry.Flows.SelectMany(f => f.Queues).Distinct(StringComparer.Ordinal).ToList();
+
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        services.AddMassTransit(x =>
+        {
+            if (roles.HasFlag(ResoluteRoles.Orchestrator))
+            {
+                x.AddSagaStateMachine<FlowRunStateMachine, FlowRun>()
+                    .Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>());
+                x.AddConsumer<FlowRunQueryConsumer>();
+            }
+
+            if (roles.HasFlag(ResoluteRoles.Worker))
+            {
+                x.AddConsumer<NodeCommandConsumer>();
+                x.AddConsumer<NodeCancellationConsumer>();
+            }
+
+            var endpoints = new EndpointPlan(roles, resolute.Orchestrator, resolute.Worker, workerQueues, sagaConcurrency);
+            if (resolute.RabbitMqAddress is { } address)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    RabbitMqAddress.Configure(cfg, address);
+                    endpoints.Configure(context, cfg);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => endpoints.Configure(context, cfg));
+            }
+        });
+
+        return services;
+    }
+
+    /// <summary>The receive endpoints of a process, by role.</summary>
+    private sealed record EndpointPlan(ResoluteRoles Roles, OrchestratorOptions Orchestrator, WorkerOptions Worker, IReadOnlyList<string> WorkerQueues, int SagaConcurrency)
+    {
+        public void Configure<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
+            where TEndpoint : IReceiveEndpointConfigurator
+        {
+            if (Roles.HasFlag(ResoluteRoles.Orchestrator))
+            {
+                cfg.ReceiveEndpoint(Orchestrator.QueueName, e =>
+                {
+                    // Transient database errors (lock timeouts, a lost connection) are retried; the message stays
+                    // unacknowledged meanwhile, so nothing is lost.
+                    e.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
+                    // Commands and events leave only after the saga's transaction committed.
+                    e.UseInMemoryOutbox(context);
+                    e.ConcurrentMessageLimit = SagaConcurrency;
+                    e.PrefetchCount = Math.Max(SagaConcurrency, 16);
+                    e.ConfigureSaga<FlowRun>(context);
+                });
+
+                cfg.ReceiveEndpoint(Orchestrator.QueryQueueName, e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.ConfigureConsumer<FlowRunQueryConsumer>(context);
+                });
+            }
+
+            if (Roles.HasFlag(ResoluteRoles.Worker))
+            {
+                // Each worker process hears every run cancellation on its own temporary queue.
+                cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("resolute-node-cancellation"), e => e.ConfigureConsumer<NodeCancellationConsumer>(context));
+
+                foreach (var queue in WorkerQueues)
+                {
+                    cfg.ReceiveEndpoint(queue, e =>
+                    {
+                        // Commands are sent to the queue directly; no exchange bindings for the message type.
+                        e.ConfigureConsumeTopology = false;
+                        e.ConcurrentMessageLimit = Worker.ConcurrentNodeLimit;
+                        e.PrefetchCount = Worker.ConcurrentNodeLimit;
+                        e.UseMessageRetry(r => r.Intervals(100, 500, 1000));
+                        e.ConfigureConsumer<NodeCommandConsumer>(context);
+                    });
+                }
+            }
+        }
+    }
+}

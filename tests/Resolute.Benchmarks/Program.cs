@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Resolute;
+using Resolute.Benchmarks;
+using Resolute.Client;
+using Resolute.Contracts;
+using Resolute.Orchestration.Runs;
+using Resolute.Persistence.EntityFrameworkCore;
+
+// Benchmark of the engine: N runs of a 5-node flow (one node, a parallel step of three, one node; no-op nodes).
+//   embedded                                   in-memory transport + SQLite, one process
+//   distributed --rabbitmq URI --postgres CS   RabbitMQ + PostgreSQL, orchestrator and one worker as separate processes
+// Options: --runs N (default 500, started at once: throughput), --latency-runs N (default 50, one at a time: the
+// engine's own per-step overhead), --warmup N (default 20). Prints runs/s, node executions/s, p50/p99 per-step overhead.
+var options = BenchmarkOptions.Parse(args);
+var flow = BenchmarkFlow.Build();
+
+if (options.Role is { } role)
+{
+    return await RunChildAsync(role, options, flow);
+}
+
+var figures = new List<string>();
+if (options.Modes.Contains("embedded"))
+{
+    figures.Add(await RunEmbeddedAsync(options, flow));
+}
+
+if (options.Modes.Contains("distributed"))
+{
+    figures.Add(await RunDistributedAsync(options, flow));
+}
+
+Console.WriteLine();
+Console.WriteLine($"Resolute benchmark, flow '{flow.Name}' (5 no-op nodes: 1, parallel 3, 1), {options.Runs} runs started at once, {Environment.ProcessorCount} cores");
+figures.ForEach(Console.WriteLine);
+return 0;
+
+static async Task<string> RunEmbeddedAsync(BenchmarkOptions options, Flow flow)
+{
+    var database = Path.Combine(Path.GetTempPath(), $"resolute-bench-{Environment.ProcessId}.db");
+    var builder = Host.CreateApplicationBuilder();
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Services.AddResolute(r => r.AddFlow(flow, BenchmarkFlow.TaskQueue).UseSqlite($"Data Source={database}"));
+    using var host = builder.Build();
+    await host.StartAsync();
+    try
+    {
+        var client = host.Services.GetRequiredService<IFlowClient>();
+        var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
+        async Task<List<FlowRun>> LoadAsync(IReadOnlyCollection<Guid> ids)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
+            return await db.Set<FlowRun>().AsNoTracking().Where(r => ids.Contains(r.CorrelationId)).ToListAsync();
+        }
+
+        var (throughput, latency) = await MeasureAsync(client, LoadAsync, options);
+        return throughput.Format("embedded, all at once") + Environment.NewLine + latency.Format("embedded, one at a time");
+    }
+    finally
+    {
+        await host.StopAsync();
+        foreach (var file in new[] { database, database + "-wal", database + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+static async Task<string> RunDistributedAsync(BenchmarkOptions options, Flow flow)
+{
+    var rabbit = options.RabbitMq ?? throw new ArgumentException("distributed mode needs --rabbitmq amqp://user:pass@host:port/vhost");
+    var server = options.Postgres ?? throw new ArgumentException("distributed mode needs --postgres \"Host=...;Username=...\"");
+    var databaseName = $"resolute_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}";
+    var adminConnection = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
+    var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = databaseName }.ConnectionString;
+    await ExecuteAsync(adminConnection, $"CREATE DATABASE \"{databaseName}\"");
+    try
+    {
+        var self = typeof(BenchmarkFlow).Assembly.Location;
+        using var orchestrator = await ChildProcess.StartAsync(self, ["--role", "orchestrator", "--rabbitmq", rabbit, "--postgres", connectionString]);
+        using var worker = await ChildProcess.StartAsync(self, ["--role", "worker", "--rabbitmq", rabbit, "--postgres", connectionString]);
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddResolute(r => r.AddFlow(flow, BenchmarkFlow.TaskQueue).UseRabbitMq(rabbit).AsClientOnly());
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var dbOptions = new DbContextOptionsBuilder<ResoluteDbContext>().UseNpgsql(connectionString).Options;
+            async Task<List<FlowRun>> LoadAsync(IReadOnlyCollection<Guid> ids)
+            {
+                await using var db = new ResoluteDbContext(dbOptions);
+                return await db.Set<FlowRun>().AsNoTracking().Where(r => ids.Contains(r.CorrelationId)).ToListAsync();
+            }
+
+            var (throughput, latency) = await MeasureAsync(host.Services.GetRequiredService<IFlowClient>(), LoadAsync, options);
+            return throughput.Format("distributed, all at once") + Environment.NewLine + latency.Format("distributed, one at a time");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+    finally
+    {
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync(adminConnection, $"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)");
+    }
+}
+
+static async Task<(RunStatistics Throughput, RunStatistics Latency)> MeasureAsync(IFlowClient client, Func<IReadOnlyCollection<Guid>, Task<List<FlowRun>>> load, BenchmarkOptions options)
+{
+    // Warm-up: JIT, connection pools, queues.
+    var warmup = await StartAsync(client, options.Warmup);
+    await WaitAsync(warmup, load, TimeSpan.FromMinutes(2));
+
+    // Throughput: every run started at once; the step overhead then includes time spent queued.
+    var ids = await StartAsync(client, options.Runs);
+    var throughput = RunStatistics.From(await WaitAsync(ids, load, TimeSpan.FromMinutes(10)));
+
+    // Latency: one run at a time, so the step overhead is the engine's own (dispatch, transport, saga, database).
+    var sequential = new List<Guid>();
+    for (var i = 0; i < options.LatencyRuns; i++)
+    {
+        var id = await client.StartAsync(BenchmarkFlow.Name, new BenchInput(i));
+        await client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(1));
+        sequential.Add(id);
+    }
+
+    var latency = RunStatistics.From(await load(sequential));
+    return (throughput, latency);
+}
+
+static async Task<List<Guid>> StartAsync(IFlowClient client, int count)
+{
+    var starts = Enumerable.Range(0, count).Select(i => client.StartAsync(BenchmarkFlow.Name, new BenchInput(i)));
+    return (await Task.WhenAll(starts)).ToList();
+}
+
+static async Task<List<FlowRun>> WaitAsync(List<Guid> ids, Func<IReadOnlyCollection<Guid>, Task<List<FlowRun>>> load, TimeSpan timeout)
+{
+    var clock = Stopwatch.StartNew();
+    while (true)
+    {
+        var runs = await load(ids);
+        var ended = runs.Count(r => r.EndedAt is not null);
+        if (ended == ids.Count)
+        {
+            return runs;
+        }
+
+        if (clock.Elapsed > timeout)
+        {
+            throw new TimeoutException($"{ended} of {ids.Count} runs ended within {timeout}.");
+        }
+
+        await Task.Delay(100);
+    }
+}
+
+static async Task ExecuteAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+static async Task<int> RunChildAsync(string role, BenchmarkOptions options, Flow flow)
+{
+    var builder = Host.CreateApplicationBuilder();
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Services.AddResolute(r =>
+    {
+        r.AddFlow(flow, BenchmarkFlow.TaskQueue).UseRabbitMq(options.RabbitMq!).UsePostgres(options.Postgres!);
+        _ = role == "orchestrator" ? r.AsOrchestrator() : r.AsWorker(BenchmarkFlow.TaskQueue);
+    });
+    using var host = builder.Build();
+    await host.StartAsync();
+    Console.WriteLine(ChildProcess.ReadyLine);
+    // Runs until the parent closes our standard input (or kills us).
+    await Console.In.ReadToEndAsync();
+    await host.StopAsync();
+    return 0;
+}
+
+internal sealed record BenchmarkOptions(IReadOnlyList<string> Modes, int Runs, int Warmup, int LatencyRuns, string? RabbitMq, string? Postgres, string? Role)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var modes = new List<string>();
+        int runs = 500, warmup = 20, latencyRuns = 50;
+        string? rabbit = null, postgres = null, role = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "embedded" or "distributed": modes.Add(args[i]); break;
+                case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--latency-runs": latencyRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--rabbitmq": rabbit = Next(); break;
+                case "--postgres": postgres = Next(); break;
+                case "--role": role = Next(); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: embedded|distributed [--runs N] [--warmup N] [--rabbitmq URI] [--postgres CS]");
+            }
+        }
+
+        return new BenchmarkOptions(modes.Count == 0 ? ["embedded"] : modes, runs, warmup, latencyRuns, rabbit, postgres, role);
+    }
+}
+
+/// <summary>A child process of this benchmark (orchestrator or worker role), stopped by closing its standard input.</summary>
+internal sealed class ChildProcess : IDisposable
+{
+    public const string ReadyLine = "RESOLUTE-BENCH READY";
+    private readonly Process _process;
+
+    private ChildProcess(Process process) => _process = process;
+
+    public static async Task<ChildProcess> StartAsync(string assembly, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start a child process");
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == ReadyLine)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"[child {process.Id}] {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new ChildProcess(process);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(20)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
