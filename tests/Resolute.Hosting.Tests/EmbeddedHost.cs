@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Resolute.Client;
+
+namespace Resolute.Hosting.Tests;
+
+/// <summary>An embedded Resolute host (in-memory transport, SQLite file) that a test can stop and start again on the same file.</summary>
+internal sealed class EmbeddedHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private EmbeddedHost(IHost host) => _host = host;
+
+    public IFlowClient Client => _host.Services.GetRequiredService<IFlowClient>();
+
+    public static async Task<EmbeddedHost> StartAsync(string database, Action<ResoluteConfigurator> configure)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddResolute(r =>
+        {
+            r.UseSqlite($"Data Source={database}");
+            // Short timer polling so tests that wait for timers stay fast.
+            r.ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMilliseconds(50));
+            configure(r);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new EmbeddedHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
