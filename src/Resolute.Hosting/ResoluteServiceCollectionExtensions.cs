@@ -74,7 +74,8 @@ public static class ResoluteServiceCollectionExtensions
             }
 
             services.AddSingleton<FlowRunDecider>();
-            services.AddSingleton<INodeCommandSender, QueueNodeCommandSender>();
+            services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
+            services.TryAddSingleton<IFlowRunInbox, NoFlowRunInbox>();
             services.AddScoped<IDueRunSource, EfDueRunSource>();
             services.AddHostedService<RunTimerPoller>();
         }

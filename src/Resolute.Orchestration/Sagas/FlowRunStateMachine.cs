@@ -15,13 +15,15 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
 {
     private readonly FlowRunDecider _decider;
     private readonly ILogger<FlowRunStateMachine> _logger;
-    private readonly INodeCommandSender _sender;
+    private readonly IFlowRunEmitter _emitter;
+    private readonly IFlowRunInbox _inbox;
 
     /// <summary>Builds the state machine.</summary>
-    public FlowRunStateMachine(FlowRunDecider decider, INodeCommandSender sender, ILogger<FlowRunStateMachine> logger)
+    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunInbox inbox, ILogger<FlowRunStateMachine> logger)
     {
         _decider = decider;
-        _sender = sender;
+        _emitter = emitter;
+        _inbox = inbox;
         _logger = logger;
 
         InstanceState(x => x.CurrentState);
@@ -50,14 +52,14 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         });
 
         Initially(
-            When(StartRequested).ThenAsync(c => Carry(c, _decider.Start(c.Saga, c.Message))));
+            When(StartRequested).ThenAsync(c => Handle(c, () => _decider.Start(c.Saga, c.Message))));
 
         DuringAny(
             Ignore(StartRequested),
-            When(NodeCompletedReceived).ThenAsync(c => Carry(c, _decider.NodeCompleted(c.Saga, c.Message))),
-            When(NodeFailedReceived).ThenAsync(c => Carry(c, _decider.NodeFailed(c.Saga, c.Message))),
-            When(WakeReceived).ThenAsync(c => Carry(c, _decider.Wake(c.Saga))),
-            When(CancelRequested).ThenAsync(c => Carry(c, _decider.Cancel(c.Saga, c.Message))));
+            When(NodeCompletedReceived).ThenAsync(c => Handle(c, () => _decider.NodeCompleted(c.Saga, c.Message))),
+            When(NodeFailedReceived).ThenAsync(c => Handle(c, () => _decider.NodeFailed(c.Saga, c.Message))),
+            When(WakeReceived).ThenAsync(c => Handle(c, () => _decider.Wake(c.Saga))),
+            When(CancelRequested).ThenAsync(c => Handle(c, () => _decider.Cancel(c.Saga, c.Message))));
     }
 
     /// <summary>Accepted, not started.</summary>
@@ -96,23 +98,23 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     /// <summary>A cancellation request.</summary>
     public Event<CancelFlowRun> CancelRequested { get; private set; } = null!;
 
-    private async Task Carry<TMessage>(BehaviorContext<FlowRun, TMessage> context, FlowRunDecision decision)
+    /// <summary>Inbox check, decision, emission, transition — the same for every message.</summary>
+    private async Task Handle<TMessage>(BehaviorContext<FlowRun, TMessage> context, Func<FlowRunDecision> decide)
         where TMessage : class
     {
+        if (!await _inbox.TryRecordAsync(context).ConfigureAwait(false))
+        {
+            FlowRunLog.DuplicateDelivery(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, context.MessageId);
+            return;
+        }
+
+        var decision = decide();
         if (decision.Ignored)
         {
             FlowRunLog.Ignored(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, decision.IgnoredReason);
         }
 
-        foreach (var dispatch in decision.Dispatches)
-        {
-            await _sender.SendAsync(context, dispatch).ConfigureAwait(false);
-        }
-
-        foreach (var runEvent in decision.Events)
-        {
-            await context.Publish(runEvent, runEvent.GetType(), context.CancellationToken).ConfigureAwait(false);
-        }
+        await _emitter.EmitAsync(context, decision).ConfigureAwait(false);
 
         var target = StateOf(decision.Status);
         if (!Equals(context.Saga.CurrentState, target.Name))
