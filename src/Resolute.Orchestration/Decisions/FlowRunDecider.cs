@@ -113,23 +113,8 @@ public sealed class FlowRunDecider
         var node = context.Flow.Flow.GetNode(execution.NodeName);
         if (message.OutputJson is { } outputJson && Encoding.UTF8.GetByteCount(outputJson) > _options.MaxPayloadBytes)
         {
-            var tooLarge = new NodeFailed
-            {
-                RunId = message.RunId,
-                ExecutionId = message.ExecutionId,
-                NodeName = message.NodeName,
-                Attempt = message.Attempt,
-                Retryable = false,
-                Error = new ErrorInfo
-                {
-                    Type = "Resolute.PayloadTooLarge",
-                    Message = $"Node '{node.Name}' returned {Encoding.UTF8.GetByteCount(outputJson)} bytes of output; the limit is {_options.MaxPayloadBytes} bytes (OrchestratorOptions.MaxPayloadBytes). Return a reference instead of the data.",
-                },
-                StartedAt = message.StartedAt,
-                FailedAt = message.CompletedAt,
-                WorkerId = message.WorkerId,
-            };
-            return Failed(context, execution, tooLarge);
+            return Failed(context, execution, RejectedOutput(message, "Resolute.PayloadTooLarge",
+                $"Node '{node.Name}' returned {Encoding.UTF8.GetByteCount(outputJson)} bytes of output; the limit is {_options.MaxPayloadBytes} bytes (OrchestratorOptions.MaxPayloadBytes). Return a reference instead of the data."));
         }
 
         JsonElement output;
@@ -140,19 +125,7 @@ public sealed class FlowRunDecider
         }
         catch (JsonException e)
         {
-            var invalid = new NodeFailed
-            {
-                RunId = message.RunId,
-                ExecutionId = message.ExecutionId,
-                NodeName = message.NodeName,
-                Attempt = message.Attempt,
-                Retryable = false,
-                Error = new ErrorInfo { Type = "Resolute.InvalidOutput", Message = $"Node '{node.Name}' returned output that is not valid JSON: {e.Message}" },
-                StartedAt = message.StartedAt,
-                FailedAt = message.CompletedAt,
-                WorkerId = message.WorkerId,
-            };
-            return Failed(context, execution, invalid);
+            return Failed(context, execution, RejectedOutput(message, "Resolute.InvalidOutput", $"Node '{node.Name}' returned output that is not valid JSON: {e.Message}"));
         }
 
         execution.Outcome = NodeExecutionOutcome.Completed;
@@ -308,6 +281,20 @@ public sealed class FlowRunDecider
         context.Save();
         return context.Decision;
     }
+
+    /// <summary>A completed attempt whose output the orchestrator cannot accept counts as a non-retryable failure.</summary>
+    private static NodeFailed RejectedOutput(NodeCompleted message, string type, string text) => new()
+    {
+        RunId = message.RunId,
+        ExecutionId = message.ExecutionId,
+        NodeName = message.NodeName,
+        Attempt = message.Attempt,
+        Retryable = false,
+        Error = new ErrorInfo { Type = type, Message = text },
+        StartedAt = message.StartedAt,
+        FailedAt = message.CompletedAt,
+        WorkerId = message.WorkerId,
+    };
 
     private FlowRunDecision Failed(RunContext context, NodeExecution execution, NodeFailed message)
     {
