@@ -507,10 +507,12 @@ public sealed class FlowRunDecider
         catch (Exception e)
         {
             json = null;
+            var fromRunInput = !node.HasInputFunction && !node.HasStaticInput;
             var source = node.HasInputFunction ? "its WithInput function threw" : node.HasStaticInput ? "its static input could not be serialised" : "the run input could not be read as its input type";
             error = new ErrorInfo
             {
-                Type = e.GetType().FullName ?? "Exception",
+                // A run input of the wrong shape is bad input, like input that is not JSON; other failures keep their type.
+                Type = fromRunInput ? "Resolute.InvalidInput" : e.GetType().FullName ?? "Exception",
                 Message = $"The input of node '{node.Name}' could not be computed: {source}. {e.Message}",
                 StackTrace = e.StackTrace,
             };

@@ -69,6 +69,7 @@ public sealed class BadInputTests
         Assert.Empty(sim.Dispatches);
         var error = sim.Error!;
         Assert.Equal("count-things", error.NodeName);
+        Assert.Equal("Resolute.InvalidInput", error.Error.Type);
         Assert.Contains("'count-things'", error.Error.Message, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Failed, sim.SingleEvent<FlowRunFailed>().Status);
     }

@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Resolute.TestHost;
+
+/// <summary>What the test host runs as, from its command line.</summary>
+internal sealed class TestHostOptions
+{
+    public const string Usage =
+        "usage: Resolute.TestHost --role orchestrator|worker|all --rabbitmq amqp://user:pass@host:port/vhost " +
+        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--ignore-stdin]\n" +
+        "  --postgres      the saga database; required for the orchestrator role, which migrates it at start-up\n" +
+        "  --queues        task queues the worker role consumes (default: every queue of the test flows)\n" +
+        "  --worker-id     the worker's id in run history (default machine/pid)\n" +
+        "  --concurrency   node executions at once per queue (default 16)\n" +
+        "  --ignore-stdin  keep running when stdin reaches end of file (by default EOF on stdin stops the host)";
+
+    public bool Orchestrator { get; private set; }
+
+    public bool Worker { get; private set; }
+
+    public Uri RabbitMq { get; private set; } = null!;
+
+    public string? Postgres { get; private set; }
+
+    public IReadOnlyList<string> Queues { get; private set; } = [];
+
+    public string? WorkerId { get; private set; }
+
+    public int? Concurrency { get; private set; }
+
+    public bool IgnoreStdin { get; private set; }
+
+    /// <exception cref="ArgumentException">The command line is incomplete or wrong; the message says what.</exception>
+    public static TestHostOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new TestHostOptions();
+        string? role = null;
+        string? rabbitMq = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name == "--ignore-stdin")
+            {
+                options.IgnoreStdin = true;
+                continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"'{name}' needs a value.");
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--role":
+                    role = value;
+                    break;
+                case "--rabbitmq":
+                    rabbitMq = value;
+                    break;
+                case "--postgres":
+                    options.Postgres = value;
+                    break;
+                case "--queues":
+                    options.Queues = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    break;
+                case "--worker-id":
+                    options.WorkerId = value;
+                    break;
+                case "--concurrency":
+                    options.Concurrency = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                        ? n
+                        : throw new ArgumentException($"--concurrency must be a positive integer, not '{value}'.");
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{name}'.");
+            }
+        }
+
+        (options.Orchestrator, options.Worker) = role switch
+        {
+            "orchestrator" => (true, false),
+            "worker" => (false, true),
+            "all" => (true, true),
+            null => throw new ArgumentException("--role is required."),
+            _ => throw new ArgumentException($"--role must be orchestrator, worker or all, not '{role}'."),
+        };
+
+        if (string.IsNullOrWhiteSpace(rabbitMq) || !Uri.TryCreate(rabbitMq, UriKind.Absolute, out var uri))
+        {
+            throw new ArgumentException($"--rabbitmq must be an absolute amqp:// URI, not '{rabbitMq}'.");
+        }
+
+        options.RabbitMq = uri;
+        if (options.Orchestrator && string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            throw new ArgumentException("--postgres is required for the orchestrator role.");
+        }
+
+        return options;
+    }
+}
