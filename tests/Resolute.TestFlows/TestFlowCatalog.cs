@@ -36,6 +36,8 @@ public static class TestFlowCatalog
         new(WideFanInFlow.Definition, DefaultTaskQueue),
         new(TypedInputFlow.Definition, DefaultTaskQueue),
         new(TwoStepFlow.Definition, DefaultTaskQueue),
+        .. FailureFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
+        .. DurabilityFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
     ];
 
     /// <summary>Every task queue the test flows use.</summary>

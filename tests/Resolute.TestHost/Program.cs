@@ -94,6 +94,11 @@ internal static class Program
             if (options.Orchestrator)
             {
                 r.AsOrchestrator();
+                r.ConfigureOrchestrator(o =>
+                {
+                    o.DeadlineGrace = options.DeadlineGrace ?? o.DeadlineGrace;
+                    o.TimerPollInterval = options.TimerPoll ?? o.TimerPollInterval;
+                });
             }
 
             if (options.Worker)

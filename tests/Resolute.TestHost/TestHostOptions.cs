@@ -7,11 +7,13 @@ internal sealed class TestHostOptions
 {
     public const string Usage =
         "usage: Resolute.TestHost --role orchestrator|worker|all --rabbitmq amqp://user:pass@host:port/vhost " +
-        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--ignore-stdin]\n" +
+        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--timer-poll MS] [--ignore-stdin]\n" +
         "  --postgres      the saga database; required for the orchestrator role, which migrates it at start-up\n" +
         "  --queues        task queues the worker role consumes (default: every queue of the test flows)\n" +
         "  --worker-id     the worker's id in run history (default machine/pid)\n" +
         "  --concurrency   node executions at once per queue (default 16)\n" +
+        "  --deadline-grace  seconds past a node's timeout before the orchestrator counts a silent attempt failed (default 30)\n" +
+        "  --timer-poll    milliseconds between looks for due run timers (default 250)\n" +
         "  --ignore-stdin  keep running when stdin reaches end of file (by default EOF on stdin stops the host)";
 
     public bool Orchestrator { get; private set; }
@@ -29,6 +31,10 @@ internal sealed class TestHostOptions
     public int? Concurrency { get; private set; }
 
     public bool IgnoreStdin { get; private set; }
+
+    public TimeSpan? DeadlineGrace { get; private set; }
+
+    public TimeSpan? TimerPoll { get; private set; }
 
     /// <exception cref="ArgumentException">The command line is incomplete or wrong; the message says what.</exception>
     public static TestHostOptions Parse(IReadOnlyList<string> args)
@@ -72,6 +78,16 @@ internal sealed class TestHostOptions
                     options.Concurrency = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
                         ? n
                         : throw new ArgumentException($"--concurrency must be a positive integer, not '{value}'.");
+                    break;
+                case "--deadline-grace":
+                    options.DeadlineGrace = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var grace) && grace >= 0
+                        ? TimeSpan.FromSeconds(grace)
+                        : throw new ArgumentException($"--deadline-grace must be a number of seconds, not '{value}'.");
+                    break;
+                case "--timer-poll":
+                    options.TimerPoll = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var poll) && poll > 0
+                        ? TimeSpan.FromMilliseconds(poll)
+                        : throw new ArgumentException($"--timer-poll must be a positive number of milliseconds, not '{value}'.");
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{name}'.");

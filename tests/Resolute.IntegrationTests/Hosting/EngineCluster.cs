@@ -39,6 +39,7 @@ public abstract class EngineCluster : IAsyncLifetime
     public static readonly TimeSpan DefaultRunTimeout = TimeSpan.FromSeconds(60);
 
     private readonly List<TestHostProcess> _workers = [];
+    private readonly List<TestHostProcess> _extraOrchestrators = [];
     private TestHostProcess? _orchestrator;
     private IHost? _clientHost;
     private bool _virtualHostCreated;
@@ -94,9 +95,7 @@ public abstract class EngineCluster : IAsyncLifetime
             await Task.WhenAll(CreateVirtualHostAsync(), CreateDatabaseAsync()).ConfigureAwait(false);
             Log.Write("cluster", $"virtual host {VirtualHost} and database {Database} created in {Seconds(clock)}");
 
-            _orchestrator = await TestHostProcess.StartAsync("orchestrator",
-                ["--role", "orchestrator", "--rabbitmq", RabbitMqUri.ToString(), "--postgres", PostgresConnectionString],
-                Log, ReadyTimeout).ConfigureAwait(false);
+            _orchestrator = await StartOrchestratorProcessAsync("orchestrator").ConfigureAwait(false);
 
             // Workers and the client only need the broker: they start together, once the database is migrated.
             var workers = Workers.Select(w => TestHostProcess.StartAsync(w.WorkerId, WorkerArguments(w), Log, ReadyTimeout)).ToList();
@@ -140,8 +139,9 @@ public abstract class EngineCluster : IAsyncLifetime
             _clientHost = null;
         }
 
-        await Task.WhenAll(_workers.Select(w => w.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_workers.Concat(_extraOrchestrators).Select(w => w.DisposeAsync().AsTask())).ConfigureAwait(false);
         _workers.Clear();
+        _extraOrchestrators.Clear();
         if (_orchestrator is not null)
         {
             await _orchestrator.DisposeAsync().ConfigureAwait(false);
@@ -150,6 +150,42 @@ public abstract class EngineCluster : IAsyncLifetime
         await Task.WhenAll(DeleteVirtualHostAsync(), DropDatabaseAsync()).ConfigureAwait(false);
         Log.Write("cluster", $"stopped and removed in {Seconds(clock)}");
     }
+
+    /// <summary>Extra arguments for every orchestrator process of this cluster (e.g. <c>--deadline-grace 2</c>).</summary>
+    protected virtual IReadOnlyList<string> OrchestratorArguments => [];
+
+    /// <summary>Kills the orchestrator process at once (SIGKILL: a crash, not a clean stop).</summary>
+    public void KillOrchestrator() => Orchestrator.Kill();
+
+    /// <summary>Replaces the orchestrator by a new process (killing the old one if it still runs) and waits until it is ready.</summary>
+    public async Task RestartOrchestratorAsync()
+    {
+        var old = Orchestrator;
+        old.Kill();
+        await old.DisposeAsync().ConfigureAwait(false);
+        _orchestrator = await StartOrchestratorProcessAsync("orchestrator").ConfigureAwait(false);
+    }
+
+    /// <summary>Starts another orchestrator replica on the same queue and database; it is stopped with the cluster.</summary>
+    public async Task<TestHostProcess> StartOrchestratorReplicaAsync(string name)
+    {
+        var replica = await StartOrchestratorProcessAsync(name).ConfigureAwait(false);
+        _extraOrchestrators.Add(replica);
+        return replica;
+    }
+
+    /// <summary>Starts another worker process; it is stopped with the cluster.</summary>
+    public async Task<TestHostProcess> StartWorkerAsync(WorkerSpec worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        var process = await TestHostProcess.StartAsync(worker.WorkerId, WorkerArguments(worker), Log, ReadyTimeout).ConfigureAwait(false);
+        _workers.Add(process);
+        return process;
+    }
+
+    /// <summary>Kills the worker process named <paramref name="workerId"/> at once (SIGKILL).</summary>
+    public void KillWorker(string workerId) =>
+        (_workers.Find(w => w.Name == workerId) ?? throw new InvalidOperationException($"No worker '{workerId}' in this cluster.")).Kill();
 
     /// <summary>Starts a run through the client and waits until it ended.</summary>
     public async Task<FlowRunDescription> RunAsync(string flowName, object? input, TimeSpan? timeout = null)
@@ -254,7 +290,7 @@ public abstract class EngineCluster : IAsyncLifetime
     /// <summary>The processes' state and recent output, for failure messages.</summary>
     public string DescribeProcesses()
     {
-        var processes = new[] { _orchestrator }.Concat(_workers).Where(p => p is not null)
+        var processes = new[] { _orchestrator }.Concat(_extraOrchestrators).Concat(_workers).Where(p => p is not null)
             .Select(p => $"{p!.Name} (pid {p.ProcessId}){(p.HasExited ? " has EXITED" : " running")}");
         return $"Processes: {string.Join(", ", processes)}. Recent output:{Environment.NewLine}{Log.Tail(60)}";
     }
@@ -262,6 +298,10 @@ public abstract class EngineCluster : IAsyncLifetime
     /// <summary>One line per execution: node, attempt, outcome, worker.</summary>
     public static string Describe(IEnumerable<Contracts.NodeExecutionRecord> history) =>
         string.Join("; ", history.Select(e => $"{e.NodeName}#{e.Attempt} {e.Outcome}{(e.IsCompensation ? " (compensation)" : "")} on {e.WorkerId ?? "-"}"));
+
+    private Task<TestHostProcess> StartOrchestratorProcessAsync(string name) => TestHostProcess.StartAsync(name,
+        ["--role", "orchestrator", "--rabbitmq", RabbitMqUri.ToString(), "--postgres", PostgresConnectionString, .. OrchestratorArguments],
+        Log, ReadyTimeout);
 
     private IEnumerable<string> WorkerArguments(WorkerSpec worker)
     {
