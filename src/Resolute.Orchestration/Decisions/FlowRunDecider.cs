@@ -341,7 +341,9 @@ public sealed class FlowRunDecider
                 InputJson = execution.InputJson,
                 Outcome = NodeExecutionOutcome.RetryScheduled,
                 DispatchedAt = context.Now,
-                RetryAt = context.Now + policy.GetDelayBefore(execution.Attempt + 1),
+                // The back-off counts from when the attempt failed, not from when its reply reached the orchestrator
+                // (a worker clock running ahead cannot push the retry into the future).
+                RetryAt = Earliest(message.FailedAt, context.Now) + policy.GetDelayBefore(execution.Attempt + 1),
             };
             context.Progress.Executions.Add(next);
             context.Decision.Events.Add(new FlowRunRetryScheduled
@@ -747,6 +749,8 @@ public sealed class FlowRunDecider
         context.Decision.IgnoredReason = reason;
         return context.Decision;
     }
+
+    private static DateTimeOffset Earliest(DateTimeOffset failedAt, DateTimeOffset now) => failedAt == default || failedAt > now ? now : failedAt;
 
     private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
 

@@ -87,3 +87,23 @@ public sealed class RunEventTests
         Assert.Equal(1, sim.DispatchCount("one"));
     }
 }
+
+/// <summary>The back-off is measured from the failure, not from when the orchestrator heard of it.</summary>
+[Trait("Area", "Failures")]
+public sealed class RetryTimingTests
+{
+    [Fact]
+    public void Back_off_counts_from_the_attempt_failure_time_even_when_the_reply_arrives_late()
+    {
+        var flow = Stubs.ManualFlow("late-reply").Then(Stubs.Node("a").WithRetry(Stubs.Retry(3))).Build();
+        var sim = RunSimulator.For(flow);
+        sim.Start(new Text("in"));
+        var failedAt = sim.Time.GetUtcNow();
+        var reply = sim.Failed(sim.PendingCommand("a"));
+
+        sim.Time.Advance(TimeSpan.FromMilliseconds(400)); // the reply spent 400 ms in queues
+        sim.Deliver(reply);
+
+        Assert.Equal(failedAt + TimeSpan.FromSeconds(1), sim.SingleEvent<FlowRunRetryScheduled>().DueAt);
+    }
+}
