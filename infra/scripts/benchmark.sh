@@ -2,8 +2,10 @@
 # The engine benchmark: N runs of a 5-node flow (1 node, a parallel step of 3, 1 node; no-op nodes),
 # embedded (in-memory transport + SQLite) and distributed (RabbitMQ + PostgreSQL, orchestrator and one
 # worker as separate processes). Prints runs/s, node executions/s and p50/p99 per-step overhead.
+# Each mode runs twice, on a fresh database each time: with the transactional outbox (the default: commands
+# stored with the saga, sent after the commit) and with MassTransit's in-memory outbox; the last lines compare them.
 #
-#   infra/scripts/benchmark.sh [--runs N] [--latency-runs N]
+#   infra/scripts/benchmark.sh [--runs N] [--latency-runs N] [--outbox on|off|both]
 #
 # Starts its own RabbitMQ and PostgreSQL (PostgreSQL with its durable defaults: fsync on) on ports apart
 # from the test services', and removes them on exit.

@@ -137,7 +137,9 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 cd "$repo"
 t=$(now)
 # In the background + wait, so that a signal runs the cleanup at once instead of after the tests.
-dotnet test Resolute.sln --logger "console;verbosity=normal" --logger trx --results-directory "$results_dir" "$@" &
+# -m:1 runs the test assemblies one after another: the durability scenarios stop and restart the shared
+# RabbitMQ and PostgreSQL, which would break another assembly's tests running at the same moment.
+dotnet test Resolute.sln -m:1 --logger "console;verbosity=normal" --logger trx --results-directory "$results_dir" "$@" &
 test_pid=$!
 rc=0
 wait "$test_pid" || rc=$?

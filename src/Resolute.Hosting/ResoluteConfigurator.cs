@@ -1,6 +1,7 @@
 using Resolute.Client;
 using Resolute.Orchestration;
 using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Workers;
 
 namespace Resolute;
@@ -38,6 +39,12 @@ public sealed class ResoluteConfigurator
 
     /// <summary>Client settings.</summary>
     public FlowClientOptions Client { get; } = new();
+
+    /// <summary>
+    /// Settings of the transactional outbox and inbox of the orchestrator (used while
+    /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is true, the default).
+    /// </summary>
+    public ResoluteOutboxOptions Outbox { get; } = new();
 
     internal Action<ResolutePersistenceBuilder>? Persistence { get; private set; }
 
@@ -142,6 +149,17 @@ public sealed class ResoluteConfigurator
     {
         ArgumentNullException.ThrowIfNull(configure);
         configure(Orchestrator);
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts the transactional outbox: how often and after how long the sweeper delivers messages the fast path left,
+    /// how long consumed message ids are remembered, and (tests only) the fault hook.
+    /// </summary>
+    public ResoluteConfigurator ConfigureOutbox(Action<ResoluteOutboxOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Outbox);
         return this;
     }
 

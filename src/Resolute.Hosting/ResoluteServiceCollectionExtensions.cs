@@ -8,6 +8,7 @@ using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Timers;
 using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Runs;
 using Resolute.Workers;
 using Resolute.Workers.Consumers;
@@ -20,8 +21,13 @@ public static class ResoluteServiceCollectionExtensions
     /// <summary>
     /// Adds Resolute: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>. Without transport
     /// or persistence settings it runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles).
-    /// Always registers <see cref="IFlowClient"/>.
+    /// Always registers <see cref="IFlowClient"/>. The orchestrator uses the transactional outbox and inbox unless
+    /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is false.
     /// </summary>
+    /// <remarks>
+    /// Test support: when the environment variable <c>RESOLUTE_TEST_FAULT</c> is set (e.g. <c>crash-after-commit:5</c>), the
+    /// orchestrator injects that fault into the outbox; see <c>ResoluteTestFaults</c>. Never set it in production.
+    /// </remarks>
     public static IServiceCollection AddResolute(this IServiceCollection services, Action<ResoluteConfigurator> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -53,6 +59,14 @@ public static class ResoluteServiceCollectionExtensions
         services.AddSingleton<IFlowClient, BusFlowClient>();
 
         var sagaConcurrency = resolute.Orchestrator.ConcurrentMessageLimit;
+        var transactionalOutbox = roles.HasFlag(ResoluteRoles.Orchestrator) && resolute.Orchestrator.UseTransactionalOutbox;
+        if (transactionalOutbox)
+        {
+            // Checked now, so that a bad setting or RESOLUTE_TEST_FAULT value fails AddResolute rather than the host.
+            resolute.Outbox.Validate();
+            resolute.Outbox.FaultHook = ResoluteTestFaults.Combine(resolute.Outbox.FaultHook, ResoluteTestFaults.FromEnvironment());
+        }
+
         if (roles.HasFlag(ResoluteRoles.Orchestrator))
         {
             var persistence = services.AddResolutePersistence(p =>
@@ -74,8 +88,12 @@ public static class ResoluteServiceCollectionExtensions
             }
 
             services.AddSingleton<FlowRunDecider>();
-            services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
-            services.TryAddSingleton<IFlowRunInbox, NoFlowRunInbox>();
+            if (!transactionalOutbox)
+            {
+                services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
+                services.TryAddSingleton<IFlowRunInbox, NoFlowRunInbox>();
+            }
+
             services.AddScoped<IDueRunSource, EfDueRunSource>();
             services.AddHostedService<RunTimerPoller>();
         }
@@ -105,7 +123,7 @@ public static class ResoluteServiceCollectionExtensions
                 x.AddConsumer<NodeCancellationConsumer>();
             }
 
-            var endpoints = new EndpointPlan(roles, resolute.Orchestrator, resolute.Worker, workerQueues, sagaConcurrency);
+            var endpoints = new EndpointPlan(roles, resolute.Orchestrator, resolute.Worker, workerQueues, sagaConcurrency, transactionalOutbox);
             if (resolute.RabbitMqAddress is { } address)
             {
                 x.UsingRabbitMq((context, cfg) =>
@@ -120,11 +138,23 @@ public static class ResoluteServiceCollectionExtensions
             }
         });
 
+        if (transactionalOutbox)
+        {
+            // After AddMassTransit: its delivery service then starts after the bus and stops before it.
+            services.AddResoluteOutbox(resolute.Outbox);
+        }
+
         return services;
     }
 
     /// <summary>The receive endpoints of a process, by role.</summary>
-    private sealed record EndpointPlan(ResoluteRoles Roles, OrchestratorOptions Orchestrator, WorkerOptions Worker, IReadOnlyList<string> WorkerQueues, int SagaConcurrency)
+    private sealed record EndpointPlan(
+        ResoluteRoles Roles,
+        OrchestratorOptions Orchestrator,
+        WorkerOptions Worker,
+        IReadOnlyList<string> WorkerQueues,
+        int SagaConcurrency,
+        bool TransactionalOutbox)
     {
         public void Configure<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
             where TEndpoint : IReceiveEndpointConfigurator
@@ -136,8 +166,19 @@ public static class ResoluteServiceCollectionExtensions
                     // Transient database errors (lock timeouts, a lost connection) are retried; the message stays
                     // unacknowledged meanwhile, so nothing is lost.
                     e.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
-                    // Commands and events leave only after the saga's transaction committed.
-                    e.UseInMemoryOutbox(context);
+
+                    // Commands and events leave only after the saga's transaction committed. The transactional outbox
+                    // (inside retry, outside the saga repository's transaction) stores them with the saga and sends them
+                    // after the commit; the in-memory outbox only holds them in memory until then.
+                    if (TransactionalOutbox)
+                    {
+                        e.UseResoluteOutbox(context);
+                    }
+                    else
+                    {
+                        e.UseInMemoryOutbox(context);
+                    }
+
                     e.ConcurrentMessageLimit = SagaConcurrency;
                     e.PrefetchCount = Math.Max(SagaConcurrency, 16);
                     e.ConfigureSaga<FlowRun>(context);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore;
@@ -15,6 +16,9 @@ public abstract class ResoluteDatabaseProvider
 
     /// <summary>How the saga repository locks an instance's row on this database.</summary>
     public abstract ISagaRowLock RowLock { get; }
+
+    /// <summary>How the transactional outbox claims rows for delivery on this database.</summary>
+    public abstract IOutboxRowLock OutboxLock { get; }
 
     /// <summary>
     /// The most saga messages the orchestrator should handle at once on this database, or <see langword="null"/> for no

@@ -2,12 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Resolute.Orchestration.Runs;
 using Resolute.Persistence.EntityFrameworkCore.Configuration;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 
 namespace Resolute.Persistence.EntityFrameworkCore;
 
 /// <summary>
-/// The saga database of Resolute: one row per run in <c>resolute_flow_runs</c>. Later tables (outbox, inbox, timers)
-/// join this context so that they commit in the same transaction as the saga.
+/// The saga database of Resolute: one row per run in <c>resolute_flow_runs</c>, and the transactional outbox
+/// (<c>resolute_outbox</c>) and inbox (<c>resolute_inbox</c>) that commit in the same transaction as the saga.
 /// </summary>
 /// <remarks>
 /// The provider (PostgreSQL, SQL Server, SQLite) and its migrations assembly are chosen by the options, normally through
@@ -33,12 +34,20 @@ public class ResoluteDbContext : DbContext
     /// <summary>The saga instances, one per run.</summary>
     public DbSet<FlowRun> FlowRuns => Set<FlowRun>();
 
+    /// <summary>Commands and events the saga emitted that have not been delivered yet.</summary>
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    /// <summary>Messages the saga consumed, kept for the duplicate-detection window.</summary>
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
         base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfiguration(new FlowRunConfiguration());
+        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new InboxMessageConfiguration());
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace Resolute.Persistence.EntityFrameworkCore;
 public static class ResolutePersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ResoluteDbContext"/> (scoped: one per message), the provider's row lock and
+    /// Registers <see cref="ResoluteDbContext"/> (scoped: one per message), the provider's row locks (saga and outbox) and
     /// <see cref="ResoluteDatabaseMigrator"/>:
     /// <code>
     /// services.AddResolutePersistence(p => p.UsePostgres(connectionString).ApplyMigrationsOnStartup());
@@ -39,17 +40,24 @@ public static class ResolutePersistenceServiceCollectionExtensions
             "Resolute's saga database is not chosen: call UsePostgres(...), UseSqlServer(...) or UseSqlite(...) "
             + "(packages Resolute.Persistence.PostgreSql, .SqlServer, .Sqlite) inside AddResolutePersistence.");
 
-        services.AddDbContext<TDbContext>(builder =>
+        services.AddDbContext<TDbContext>((serviceProvider, builder) =>
         {
             provider.Configure(builder);
             foreach (var configureDbContext in options.DbContextConfigurations)
             {
                 configureDbContext(builder);
             }
+
+            // Registered by AddResoluteOutbox: calls the outbox's BeforeCommit test hook when one is set.
+            if (Environment.GetEnvironmentVariable("EXP_NOINTERCEPTOR") != "1" && serviceProvider.GetService<OutboxCommitInterceptor>() is { } outboxInterceptor)
+            {
+                builder.AddInterceptors(outboxInterceptor);
+            }
         });
 
-        // Several locks may be registered (one per provider); the repository picks the one matching the DbContext.
+        // Several locks may be registered (one per provider); the repository and the outbox pick the one matching the DbContext.
         services.AddSingleton(provider.RowLock);
+        services.AddSingleton(provider.OutboxLock);
         services.AddSingleton(options);
         services.TryAddSingleton<ResoluteDatabaseMigrator>();
         if (options.ApplyMigrationsOnStartup)
@@ -68,6 +76,20 @@ public static class ResolutePersistenceServiceCollectionExtensions
     /// <param name="rowLock">The lock.</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddResoluteSagaRowLock(this IServiceCollection services, ISagaRowLock rowLock)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(rowLock);
+        return services.AddSingleton(rowLock);
+    }
+
+    /// <summary>
+    /// Registers an outbox row lock for a DbContext configured elsewhere (your own <c>AddDbContext</c>). The last lock
+    /// registered for a provider wins.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="rowLock">The lock.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddResoluteOutboxRowLock(this IServiceCollection services, IOutboxRowLock rowLock)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(rowLock);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.PostgreSql;
@@ -26,6 +27,9 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
 
     /// <inheritdoc />
     public override ISagaRowLock RowLock { get; } = new PostgreSqlSagaRowLock();
+
+    /// <inheritdoc />
+    public override IOutboxRowLock OutboxLock { get; } = new PostgreSqlOutboxRowLock();
 
     /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)

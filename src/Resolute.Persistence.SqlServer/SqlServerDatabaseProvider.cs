@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.SqlServer;
@@ -26,6 +27,9 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
 
     /// <inheritdoc />
     public override ISagaRowLock RowLock { get; } = new SqlServerSagaRowLock();
+
+    /// <inheritdoc />
+    public override IOutboxRowLock OutboxLock { get; } = new SqlServerOutboxRowLock();
 
     /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)

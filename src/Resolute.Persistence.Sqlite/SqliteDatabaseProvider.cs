@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.Sqlite;
@@ -26,6 +27,9 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
 
     /// <inheritdoc />
     public override ISagaRowLock RowLock { get; } = new SqliteSagaRowLock();
+
+    /// <inheritdoc />
+    public override IOutboxRowLock OutboxLock { get; } = new SqliteOutboxRowLock();
 
     /// <summary>One: SQLite has a single writer; more messages at once would only queue on its lock.</summary>
     public override int? MaxConcurrentSagaMessages => 1;

@@ -17,7 +17,9 @@ using Resolute.Persistence.EntityFrameworkCore;
 //   embedded                                   in-memory transport + SQLite, one process
 //   distributed --rabbitmq URI --postgres CS   RabbitMQ + PostgreSQL, orchestrator and one worker as separate processes
 // Options: --runs N (default 500, started at once: throughput), --latency-runs N (default 50, one at a time: the
-// engine's own per-step overhead), --warmup N (default 20). Prints runs/s, node executions/s, p50/p99 per-step overhead.
+// engine's own per-step overhead), --warmup N (default 100: the JIT settles before each pass is measured), --outbox on|off|both (default both: every mode runs once
+// with the transactional outbox, once with the in-memory outbox, each on a fresh database, and the two are compared).
+// Prints runs/s, node executions/s, p50/p99 per-step overhead.
 var options = BenchmarkOptions.Parse(args);
 var flow = BenchmarkFlow.Build();
 
@@ -27,14 +29,32 @@ if (options.Role is { } role)
 }
 
 var figures = new List<string>();
-if (options.Modes.Contains("embedded"))
+foreach (var mode in options.Modes)
 {
-    figures.Add(await RunEmbeddedAsync(options, flow));
-}
+    var passes = new List<(bool Outbox, RunStatistics Throughput, RunStatistics Latency)>();
+    foreach (var outbox in options.OutboxPasses)
+    {
+        var (throughput, latency) = mode == "embedded"
+            ? await RunEmbeddedAsync(options, flow, outbox)
+            : await RunDistributedAsync(options, flow, outbox);
+        passes.Add((outbox, throughput, latency));
+        var label = $"{mode}, {OutboxLabel(outbox)}";
+        figures.Add(throughput.Format($"{label}, all at once"));
+        figures.Add(latency.Format($"{label}, one at a time"));
+        Console.WriteLine(figures[^2]);
+        Console.WriteLine(figures[^1]);
+    }
 
-if (options.Modes.Contains("distributed"))
-{
-    figures.Add(await RunDistributedAsync(options, flow));
+    if (passes.Count == 2)
+    {
+        var on = passes.Single(p => p.Outbox);
+        var off = passes.Single(p => !p.Outbox);
+        figures.Add(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{mode}: transactional outbox {on.Throughput.RunsPerSecond:0.0} runs/s vs in-memory outbox {off.Throughput.RunsPerSecond:0.0} runs/s "
+            + $"({(on.Throughput.RunsPerSecond / off.Throughput.RunsPerSecond - 1) * 100:+0;-0}%); "
+            + $"step overhead p50 {on.Latency.Percentile(50):0.0} ms vs {off.Latency.Percentile(50):0.0} ms one at a time"));
+    }
 }
 
 Console.WriteLine();
@@ -42,12 +62,16 @@ Console.WriteLine($"Resolute benchmark, flow '{flow.Name}' (5 no-op nodes: 1, pa
 figures.ForEach(Console.WriteLine);
 return 0;
 
-static async Task<string> RunEmbeddedAsync(BenchmarkOptions options, Flow flow)
+static string OutboxLabel(bool outbox) => outbox ? "transactional outbox" : "in-memory outbox";
+
+static async Task<(RunStatistics Throughput, RunStatistics Latency)> RunEmbeddedAsync(BenchmarkOptions options, Flow flow, bool outbox)
 {
-    var database = Path.Combine(Path.GetTempPath(), $"resolute-bench-{Environment.ProcessId}.db");
+    // A fresh file per pass, so that neither pass inherits the other's rows.
+    var database = Path.Combine(Path.GetTempPath(), $"resolute-bench-{Environment.ProcessId}-{(outbox ? "outbox" : "memory")}.db");
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    builder.Services.AddResolute(r => r.AddFlow(flow, BenchmarkFlow.TaskQueue).UseSqlite($"Data Source={database}"));
+    builder.Services.AddResolute(r => r.AddFlow(flow, BenchmarkFlow.TaskQueue).UseSqlite($"Data Source={database}")
+        .ConfigureOrchestrator(o => o.UseTransactionalOutbox = outbox));
     using var host = builder.Build();
     await host.StartAsync();
     try
@@ -61,8 +85,7 @@ static async Task<string> RunEmbeddedAsync(BenchmarkOptions options, Flow flow)
             return await db.Set<FlowRun>().AsNoTracking().Where(r => ids.Contains(r.CorrelationId)).ToListAsync();
         }
 
-        var (throughput, latency) = await MeasureAsync(client, LoadAsync, options);
-        return throughput.Format("embedded, all at once") + Environment.NewLine + latency.Format("embedded, one at a time");
+        return await MeasureAsync(client, LoadAsync, options);
     }
     finally
     {
@@ -74,18 +97,18 @@ static async Task<string> RunEmbeddedAsync(BenchmarkOptions options, Flow flow)
     }
 }
 
-static async Task<string> RunDistributedAsync(BenchmarkOptions options, Flow flow)
+static async Task<(RunStatistics Throughput, RunStatistics Latency)> RunDistributedAsync(BenchmarkOptions options, Flow flow, bool outbox)
 {
     var rabbit = options.RabbitMq ?? throw new ArgumentException("distributed mode needs --rabbitmq amqp://user:pass@host:port/vhost");
     var server = options.Postgres ?? throw new ArgumentException("distributed mode needs --postgres \"Host=...;Username=...\"");
-    var databaseName = $"resolute_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}";
+    var databaseName = $"resolute_bench_{DateTime.UtcNow:yyyyMMddHHmmss}_{Environment.ProcessId}_{(outbox ? "outbox" : "memory")}";
     var adminConnection = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
     var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = databaseName }.ConnectionString;
     await ExecuteAsync(adminConnection, $"CREATE DATABASE \"{databaseName}\"");
     try
     {
         var self = typeof(BenchmarkFlow).Assembly.Location;
-        using var orchestrator = await ChildProcess.StartAsync(self, ["--role", "orchestrator", "--rabbitmq", rabbit, "--postgres", connectionString]);
+        using var orchestrator = await ChildProcess.StartAsync(self, ["--role", "orchestrator", "--rabbitmq", rabbit, "--postgres", connectionString, "--outbox", outbox ? "on" : "off"]);
         using var worker = await ChildProcess.StartAsync(self, ["--role", "worker", "--rabbitmq", rabbit, "--postgres", connectionString]);
 
         var builder = Host.CreateApplicationBuilder();
@@ -102,8 +125,7 @@ static async Task<string> RunDistributedAsync(BenchmarkOptions options, Flow flo
                 return await db.Set<FlowRun>().AsNoTracking().Where(r => ids.Contains(r.CorrelationId)).ToListAsync();
             }
 
-            var (throughput, latency) = await MeasureAsync(host.Services.GetRequiredService<IFlowClient>(), LoadAsync, options);
-            return throughput.Format("distributed, all at once") + Environment.NewLine + latency.Format("distributed, one at a time");
+            return await MeasureAsync(host.Services.GetRequiredService<IFlowClient>(), LoadAsync, options);
         }
         finally
         {
@@ -182,6 +204,7 @@ static async Task<int> RunChildAsync(string role, BenchmarkOptions options, Flow
     builder.Services.AddResolute(r =>
     {
         r.AddFlow(flow, BenchmarkFlow.TaskQueue).UseRabbitMq(options.RabbitMq!).UsePostgres(options.Postgres!);
+        r.ConfigureOrchestrator(o => o.UseTransactionalOutbox = options.OutboxPasses[0]);
         _ = role == "orchestrator" ? r.AsOrchestrator() : r.AsWorker(BenchmarkFlow.TaskQueue);
     });
     using var host = builder.Build();
@@ -193,13 +216,22 @@ static async Task<int> RunChildAsync(string role, BenchmarkOptions options, Flow
     return 0;
 }
 
-internal sealed record BenchmarkOptions(IReadOnlyList<string> Modes, int Runs, int Warmup, int LatencyRuns, string? RabbitMq, string? Postgres, string? Role)
+internal sealed record BenchmarkOptions(
+    IReadOnlyList<string> Modes,
+    int Runs,
+    int Warmup,
+    int LatencyRuns,
+    string? RabbitMq,
+    string? Postgres,
+    string? Role,
+    IReadOnlyList<bool> OutboxPasses)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
         var modes = new List<string>();
-        int runs = 500, warmup = 20, latencyRuns = 50;
+        int runs = 500, warmup = 100, latencyRuns = 50;
         string? rabbit = null, postgres = null, role = null;
+        IReadOnlyList<bool> outbox = [true, false];
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -212,11 +244,20 @@ internal sealed record BenchmarkOptions(IReadOnlyList<string> Modes, int Runs, i
                 case "--rabbitmq": rabbit = Next(); break;
                 case "--postgres": postgres = Next(); break;
                 case "--role": role = Next(); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: embedded|distributed [--runs N] [--warmup N] [--rabbitmq URI] [--postgres CS]");
+                case "--outbox":
+                    outbox = Next() switch
+                    {
+                        "on" => [true],
+                        "off" => [false],
+                        "both" => [true, false],
+                        var other => throw new ArgumentException($"--outbox {other}: expected on, off or both"),
+                    };
+                    break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: embedded|distributed [--runs N] [--warmup N] [--latency-runs N] [--outbox on|off|both] [--rabbitmq URI] [--postgres CS]");
             }
         }
 
-        return new BenchmarkOptions(modes.Count == 0 ? ["embedded"] : modes, runs, warmup, latencyRuns, rabbit, postgres, role);
+        return new BenchmarkOptions(modes.Count == 0 ? ["embedded"] : modes, runs, warmup, latencyRuns, rabbit, postgres, role, outbox);
     }
 }
 

@@ -17,6 +17,8 @@ public sealed class RunStatistics
 
     public TimeSpan Elapsed { get; private set; }
 
+    public double RunsPerSecond => Runs / Elapsed.TotalSeconds;
+
     public static RunStatistics From(IReadOnlyList<FlowRun> runs)
     {
         var stats = new RunStatistics { Runs = runs.Count };
@@ -72,6 +74,6 @@ public sealed class RunStatistics
 
     public string Format(string mode) => string.Format(
         CultureInfo.InvariantCulture,
-        "{0,-26} runs {1,5} completed {2,5}  elapsed {3,7:0.00} s  {4,8:0.0} runs/s  {5,8:0.0} node executions/s  step overhead p50 {6,7:0.0} ms  p99 {7,7:0.0} ms",
+        "{0,-52} runs {1,5} completed {2,5}  elapsed {3,7:0.00} s  {4,8:0.0} runs/s  {5,8:0.0} node executions/s  step overhead p50 {6,7:0.0} ms  p99 {7,7:0.0} ms",
         mode, Runs, Completed, Elapsed.TotalSeconds, Runs / Elapsed.TotalSeconds, NodeExecutions / Elapsed.TotalSeconds, Percentile(50), Percentile(99));
 }

@@ -14,6 +14,8 @@ internal sealed class EmbeddedHost : IAsyncDisposable
 
     public IFlowClient Client => _host.Services.GetRequiredService<IFlowClient>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<EmbeddedHost> StartAsync(string database, Action<ResoluteConfigurator> configure)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -28,13 +28,15 @@ public sealed class MigrationTests
                 var first = await migrator.MigrateAsync();
                 var second = await migrator.MigrateAsync();
 
-                Assert.Single(first);
+                Assert.Equal(2, first.Count);
                 Assert.Empty(second);
 
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
                 Assert.Empty(await db.Database.GetPendingMigrationsAsync());
                 Assert.Equal(0, await db.FlowRuns.CountAsync());
+                Assert.Equal(0, await db.OutboxMessages.CountAsync());
+                Assert.Equal(0, await db.InboxMessages.CountAsync());
             }
 
             Assert.True(File.Exists(path));
@@ -83,6 +85,7 @@ public sealed class MigrationTests
         using var db = CreateOffline(provider);
 
         Assert.Single(db.Database.GetMigrations(), m => m.EndsWith("_InitialCreate", StringComparison.Ordinal));
+        Assert.Single(db.Database.GetMigrations(), m => m.EndsWith("_AddOutboxAndInbox", StringComparison.Ordinal));
         Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} model changed since its last migration: run dotnet ef migrations add.");
     }
 
@@ -98,21 +101,42 @@ public sealed class MigrationTests
         Assert.Contains("[current_state] nvarchar(32) NOT NULL", script, StringComparison.Ordinal);
         Assert.Contains("CREATE INDEX [ix_resolute_flow_runs_next_wake_at]", script, StringComparison.Ordinal);
         Assert.Contains("CREATE INDEX [ix_resolute_flow_runs_flow_name_current_state]", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE [resolute_outbox]", script, StringComparison.Ordinal);
+        Assert.Contains("[body] nvarchar(max) NOT NULL", script, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT [pk_resolute_inbox] PRIMARY KEY ([message_id], [consumer_name])", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE INDEX [ix_resolute_outbox_created_at]", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE INDEX [ix_resolute_inbox_received_at]", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PostgreSQL", "FOR UPDATE SKIP LOCKED")]
+    [InlineData("SQL Server", "WITH (UPDLOCK, READPAST, ROWLOCK)")]
+    [InlineData("SQLite", "LIMIT 5")]
+    public void Each_provider_claims_outbox_rows_with_its_own_locking_read(string provider, string expected)
+    {
+        using var db = CreateOffline(provider);
+        var outboxLock = Provider(provider).OutboxLock;
+
+        var statement = outboxLock.FormatClaimStatement("t", "c < @p", "c, id", 5);
+
+        Assert.Contains(expected, statement, StringComparison.Ordinal);
+        Assert.Equal(db.Database.ProviderName, outboxLock.ProviderName);
     }
 
     internal static ResoluteDbContext CreateOffline(string provider)
     {
-        ResoluteDatabaseProvider database = provider switch
-        {
-            "PostgreSQL" => new PostgreSqlDatabaseProvider("Host=localhost;Database=offline"),
-            "SQL Server" => new SqlServerDatabaseProvider("Server=localhost;Database=offline"),
-            "SQLite" => new SqliteDatabaseProvider("Data Source=:memory:"),
-            _ => throw new ArgumentOutOfRangeException(nameof(provider)),
-        };
         var builder = new DbContextOptionsBuilder<ResoluteDbContext>();
-        database.Configure(builder);
+        Provider(provider).Configure(builder);
         return new ResoluteDbContext(builder.Options);
     }
+
+    private static ResoluteDatabaseProvider Provider(string provider) => provider switch
+    {
+        "PostgreSQL" => new PostgreSqlDatabaseProvider("Host=localhost;Database=offline"),
+        "SQL Server" => new SqlServerDatabaseProvider("Server=localhost;Database=offline"),
+        "SQLite" => new SqliteDatabaseProvider("Data Source=:memory:"),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider)),
+    };
 
     internal static ServiceProvider Build(Action<ResolutePersistenceBuilder> persistence)
     {

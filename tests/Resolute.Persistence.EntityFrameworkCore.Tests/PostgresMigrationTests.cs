@@ -22,10 +22,9 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
         var first = await migrator.MigrateAsync();
         var second = await migrator.MigrateAsync();
 
-        Assert.Single(first);
-        Assert.EndsWith("_InitialCreate", first[0], StringComparison.Ordinal);
+        Assert.Equal(["InitialCreate", "AddOutboxAndInbox"], first.Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]));
         Assert.Empty(second);
-        Assert.Equal(1, await database.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+        Assert.Equal(2, await database.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
 
         var columns = await database.ScalarAsync<string>(
             "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_flow_runs'");
@@ -35,6 +34,17 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
         Assert.Equal(
             ["ix_resolute_flow_runs_flow_name_current_state", "ix_resolute_flow_runs_next_wake_at", "pk_resolute_flow_runs"],
             indexes.Split(','));
+
+        Assert.Equal(
+            "body,created_at,destination_queue,id,kind,message_type,run_id",
+            await database.ScalarAsync<string>("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_outbox'"));
+        Assert.Equal(
+            "consumer_name,message_id,received_at",
+            await database.ScalarAsync<string>("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_inbox'"));
+        Assert.Equal(
+            "ix_resolute_inbox_received_at,ix_resolute_outbox_created_at,pk_resolute_inbox,pk_resolute_outbox",
+            await database.ScalarAsync<string>(
+                "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('resolute_outbox', 'resolute_inbox')"));
     }
 
     [Fact]
@@ -48,7 +58,7 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
 
             await Task.WhenAll(replicas.Select(r => r.GetRequiredService<ResoluteDatabaseMigrator>().MigrateAsync()));
 
-            Assert.Equal(1, await fresh.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+            Assert.Equal(2, await fresh.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
             Assert.Equal(0, await fresh.ScalarAsync<int>("SELECT count(*) FROM resolute_flow_runs"));
             foreach (var replica in replicas)
             {

@@ -107,6 +107,75 @@ namespace Resolute.Persistence.SqlServer.Migrations
 
                     b.ToTable("resolute_flow_runs", (string)null);
                 });
+
+            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.InboxMessage", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("ConsumerName")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("consumer_name");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("MessageId", "ConsumerName")
+                        .HasName("pk_resolute_inbox");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_resolute_inbox_received_at");
+
+                    b.ToTable("resolute_inbox", (string)null);
+                });
+
+            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DestinationQueue")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)")
+                        .HasColumnName("destination_queue");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)")
+                        .HasColumnName("message_type");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_resolute_outbox");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_resolute_outbox_created_at");
+
+                    b.ToTable("resolute_outbox", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -102,6 +102,75 @@ namespace Resolute.Persistence.Sqlite.Migrations
 
                     b.ToTable("resolute_flow_runs", (string)null);
                 });
+
+            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.InboxMessage", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("ConsumerName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumer_name");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("MessageId", "ConsumerName")
+                        .HasName("pk_resolute_inbox");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_resolute_inbox_received_at");
+
+                    b.ToTable("resolute_inbox", (string)null);
+                });
+
+            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DestinationQueue")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination_queue");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_type");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_resolute_outbox");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_resolute_outbox_created_at");
+
+                    b.ToTable("resolute_outbox", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

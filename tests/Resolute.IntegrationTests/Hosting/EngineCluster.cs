@@ -158,12 +158,19 @@ public abstract class EngineCluster : IAsyncLifetime
     public void KillOrchestrator() => Orchestrator.Kill();
 
     /// <summary>Replaces the orchestrator by a new process (killing the old one if it still runs) and waits until it is ready.</summary>
-    public async Task RestartOrchestratorAsync()
+    public Task RestartOrchestratorAsync() => RestartOrchestratorAsync(environment: null);
+
+    /// <summary>
+    /// Replaces the orchestrator by a new process (killing the old one if it still runs) started with extra
+    /// <paramref name="environment"/> variables, e.g. <c>RESOLUTE_TEST_FAULT=crash-after-commit:5</c> (the outbox fault
+    /// hook, see <c>src/Resolute.Hosting/ResoluteTestFaults.cs</c>); null or empty = none. Waits until it is ready.
+    /// </summary>
+    public async Task RestartOrchestratorAsync(IReadOnlyDictionary<string, string>? environment)
     {
         var old = Orchestrator;
         old.Kill();
         await old.DisposeAsync().ConfigureAwait(false);
-        _orchestrator = await StartOrchestratorProcessAsync("orchestrator").ConfigureAwait(false);
+        _orchestrator = await StartOrchestratorProcessAsync("orchestrator", environment).ConfigureAwait(false);
     }
 
     /// <summary>Starts another orchestrator replica on the same queue and database; it is stopped with the cluster.</summary>
@@ -299,9 +306,9 @@ public abstract class EngineCluster : IAsyncLifetime
     public static string Describe(IEnumerable<Contracts.NodeExecutionRecord> history) =>
         string.Join("; ", history.Select(e => $"{e.NodeName}#{e.Attempt} {e.Outcome}{(e.IsCompensation ? " (compensation)" : "")} on {e.WorkerId ?? "-"}"));
 
-    private Task<TestHostProcess> StartOrchestratorProcessAsync(string name) => TestHostProcess.StartAsync(name,
+    private Task<TestHostProcess> StartOrchestratorProcessAsync(string name, IReadOnlyDictionary<string, string>? environment = null) => TestHostProcess.StartAsync(name,
         ["--role", "orchestrator", "--rabbitmq", RabbitMqUri.ToString(), "--postgres", PostgresConnectionString, .. OrchestratorArguments],
-        Log, ReadyTimeout);
+        environment, Log, ReadyTimeout);
 
     private IEnumerable<string> WorkerArguments(WorkerSpec worker)
     {

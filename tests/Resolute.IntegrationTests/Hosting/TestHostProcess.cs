@@ -45,7 +45,17 @@ public sealed class TestHostProcess : IAsyncDisposable
     /// Starts the test host with <paramref name="arguments"/> and waits until it printed <see cref="ReadyLine"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">It exited first, or was not ready by <paramref name="readyTimeout"/>; the message holds its output.</exception>
-    public static async Task<TestHostProcess> StartAsync(string name, IEnumerable<string> arguments, ProcessLog log, TimeSpan readyTimeout)
+    public static Task<TestHostProcess> StartAsync(string name, IEnumerable<string> arguments, ProcessLog log, TimeSpan readyTimeout) =>
+        StartAsync(name, arguments, environment: null, log, readyTimeout);
+
+    /// <summary>
+    /// Starts the test host with <paramref name="arguments"/> and extra <paramref name="environment"/> variables for this
+    /// process only (e.g. <c>RESOLUTE_TEST_FAULT</c>, the outbox fault hook of the durability scenarios), and waits until
+    /// it printed <see cref="ReadyLine"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It exited first, or was not ready by <paramref name="readyTimeout"/>; the message holds its output.</exception>
+    public static async Task<TestHostProcess> StartAsync(
+        string name, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, ProcessLog log, TimeSpan readyTimeout)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(log);
@@ -72,6 +82,10 @@ public sealed class TestHostProcess : IAsyncDisposable
 
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new TestHostProcess(name, process, log);
@@ -83,7 +97,8 @@ public sealed class TestHostProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        log.Write(name, $"started pid {process.Id}: dotnet {Path.GetFileName(HostAssemblyPath)} {string.Join(' ', info.ArgumentList.Skip(1))}");
+        var environmentText = environment is { Count: > 0 } ? string.Join(' ', environment.Select(v => $"{v.Key}={v.Value}")) + " " : "";
+        log.Write(name, $"started pid {process.Id}: {environmentText}dotnet {Path.GetFileName(HostAssemblyPath)} {string.Join(' ', info.ArgumentList.Skip(1))}");
 
         try
         {

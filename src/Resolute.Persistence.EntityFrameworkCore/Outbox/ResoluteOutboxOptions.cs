@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
+
+/// <summary>Settings of the transactional outbox and inbox of the saga endpoint.</summary>
+public sealed class ResoluteOutboxOptions
+{
+    /// <summary>How often <see cref="OutboxDeliveryService"/> looks for rows the fast path did not deliver. Default 1 s.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How old a row must be before the sweeper delivers it. Younger rows are left to the fast path of the message that
+    /// wrote them (it delivers right after the commit). Keep it above <see cref="DeliveryTimeout"/>: a younger row may
+    /// still be in the hands of a fast path (possibly in another replica), and sweeping it would send it twice.
+    /// Default 15 s — the delay before a crashed process's committed messages go out.
+    /// </summary>
+    public TimeSpan SweepAge { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The most rows one sweeper transaction claims and delivers. Default 100.</summary>
+    public int SweepBatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long delivering one batch may take (fast path or sweeper) before it is abandoned and rolled back, leaving the
+    /// rows for a later sweep — e.g. while the broker is unreachable. Default 10 s.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long inbox rows are kept: a redelivery of a message within this window is recognised and skipped. It must
+    /// exceed the longest time a message can wait in a queue and be redelivered. Default 24 h.
+    /// </summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the sweeper removes inbox rows older than <see cref="InboxRetention"/>. Default 1 min.</summary>
+    public TimeSpan InboxCleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Test support: called at the points of <see cref="OutboxFaultPoint"/> so that a test can throw (or end the process)
+    /// exactly there. Leave <see langword="null"/> in production. A throw at <see cref="OutboxFaultPoint.BeforeCommit"/>
+    /// rolls the saga's transaction back; a throw at <see cref="OutboxFaultPoint.AfterCommitBeforeDelivery"/> abandons
+    /// the fast path, as a crash would, and the sweeper delivers the rows later.
+    /// </summary>
+    public Func<OutboxFaultContext, Task>? FaultHook { get; set; }
+
+    /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        Positive(SweepInterval, nameof(SweepInterval));
+        Positive(DeliveryTimeout, nameof(DeliveryTimeout));
+        Positive(InboxRetention, nameof(InboxRetention));
+        Positive(InboxCleanupInterval, nameof(InboxCleanupInterval));
+        if (SweepAge < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SweepAge), SweepAge, "ResoluteOutboxOptions.SweepAge must not be negative.");
+        }
+
+        if (SweepBatchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SweepBatchSize), SweepBatchSize, "ResoluteOutboxOptions.SweepBatchSize must be positive.");
+        }
+
+        static void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"ResoluteOutboxOptions.{name} must be positive.");
+            }
+        }
+    }
+}
+
+/// <summary>Where <see cref="ResoluteOutboxOptions.FaultHook"/> is called.</summary>
+public enum OutboxFaultPoint
+{
+    /// <summary>
+    /// Inside the saga's transaction, after the outbox and inbox rows were written to the database, right before commit.
+    /// Called for every transaction that wrote outbox or inbox rows.
+    /// </summary>
+    BeforeCommit,
+
+    /// <summary>
+    /// After the saga's transaction committed, before the fast path delivers the stored messages. Called for every saga
+    /// message whose pipeline completed, with or without stored messages.
+    /// </summary>
+    AfterCommitBeforeDelivery,
+}
+
+/// <summary>What <see cref="ResoluteOutboxOptions.FaultHook"/> is told.</summary>
+/// <param name="Point">Where it is called.</param>
+/// <param name="Messages">The outbox rows of this transaction (written, or about to be delivered); may be empty.</param>
+/// <param name="DbContext">
+/// At <see cref="OutboxFaultPoint.BeforeCommit"/>: the DbContext whose transaction is about to commit (a query through it
+/// sees the uncommitted rows). <see langword="null"/> after the commit.
+/// </param>
+public sealed record OutboxFaultContext(OutboxFaultPoint Point, IReadOnlyList<OutboxMessage> Messages, DbContext? DbContext = null);

@@ -1,0 +1,65 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Resolute.Persistence.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class AddOutboxAndInbox : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "resolute_inbox",
+                columns: table => new
+                {
+                    message_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    consumer_name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_resolute_inbox", x => new { x.message_id, x.consumer_name });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "resolute_outbox",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    run_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    destination_queue = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    message_type = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    body = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_resolute_outbox", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_resolute_inbox_received_at",
+                table: "resolute_inbox",
+                column: "received_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_resolute_outbox_created_at",
+                table: "resolute_outbox",
+                column: "created_at");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "resolute_inbox");
+
+            migrationBuilder.DropTable(
+                name: "resolute_outbox");
+        }
+    }
+}
