@@ -28,14 +28,10 @@ public sealed class OutboxDeliveryFilter<TMessage> : IFilter<ConsumeContext<TMes
         ArgumentNullException.ThrowIfNull(next);
 
         var batch = new OutboxBatch();
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         await next.Send(new ConsumeContextScope<TMessage>(context, batch)).ConfigureAwait(false);
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
 
         // The saga pipeline returned: its transaction committed.
         await _dispatcher.DeliverCommittedAsync(context, batch).ConfigureAwait(false);
-        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-        ExpTiming.Add(t1 - t0, t2 - t1);
     }
 
     /// <inheritdoc />
@@ -61,11 +57,4 @@ internal sealed class OutboxDeliveryConfigurationObserver : ConfigurationObserve
     public void MessageConfigured<TMessage>(IConsumePipeConfigurator configurator)
         where TMessage : class =>
         configurator.AddPipeSpecification(new FilterPipeSpecification<ConsumeContext<TMessage>>(new OutboxDeliveryFilter<TMessage>(_dispatcher)));
-}
-
-internal static class ExpTiming
-{
-    private static long _n, _saga, _deliver;
-    static ExpTiming() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Console.Error.WriteLine($"EXP n={_n} saga={1000.0 * _saga / System.Diagnostics.Stopwatch.Frequency / Math.Max(1, _n):0.000}ms deliver={1000.0 * _deliver / System.Diagnostics.Stopwatch.Frequency / Math.Max(1, _n):0.000}ms");
-    public static void Add(long saga, long deliver) { Interlocked.Increment(ref _n); Interlocked.Add(ref _saga, saga); Interlocked.Add(ref _deliver, deliver); }
 }
