@@ -49,7 +49,7 @@ public static class ResolutePersistenceServiceCollectionExtensions
             }
 
             // Registered by AddResoluteOutbox: calls the outbox's BeforeCommit test hook when one is set.
-            if (Environment.GetEnvironmentVariable("EXP_NOINTERCEPTOR") != "1" && serviceProvider.GetService<OutboxCommitInterceptor>() is { } outboxInterceptor)
+            if (serviceProvider.GetService<OutboxCommitInterceptor>() is { } outboxInterceptor)
             {
                 builder.AddInterceptors(outboxInterceptor);
             }

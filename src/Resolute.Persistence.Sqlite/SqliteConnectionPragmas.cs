@@ -11,7 +11,7 @@ namespace Resolute.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteConnectionPragmas : DbConnectionInterceptor
 {
-    private static readonly string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;" + (Environment.GetEnvironmentVariable("EXP_NOCKPT") == "1" ? " PRAGMA wal_autocheckpoint=1000000;" : "");
+    private static readonly string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

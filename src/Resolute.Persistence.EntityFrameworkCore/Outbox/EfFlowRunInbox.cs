@@ -31,7 +31,7 @@ public sealed class EfFlowRunInbox : IFlowRunInbox
     public async Task<bool> TryRecordAsync(ConsumeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.MessageId is not { } messageId || Environment.GetEnvironmentVariable("EXP_NOINBOX") == "1")
+        if (context.MessageId is not { } messageId)
         {
             return true;
         }
