@@ -102,12 +102,9 @@ public sealed class FlowRunDecider
             return ignored!;
         }
 
-        var execution = context.Progress.Find(message.ExecutionId);
-        if (execution is null || execution.Outcome != NodeExecutionOutcome.Pending)
+        if (!TryFindPending(context, message.ExecutionId, message.NodeName, "reply", out var execution, out var stale))
         {
-            return Ignore(context, execution is null
-                ? $"reply for unknown execution {message.ExecutionId} of node '{message.NodeName}'"
-                : $"duplicate or late reply for node '{execution.NodeName}' attempt {execution.Attempt} (already {execution.Outcome})");
+            return stale;
         }
 
         var node = context.Flow.Flow.GetNode(execution.NodeName);
@@ -166,12 +163,9 @@ public sealed class FlowRunDecider
             return ignored!;
         }
 
-        var execution = context.Progress.Find(message.ExecutionId);
-        if (execution is null || execution.Outcome != NodeExecutionOutcome.Pending)
+        if (!TryFindPending(context, message.ExecutionId, message.NodeName, "failure", out var execution, out var stale))
         {
-            return Ignore(context, execution is null
-                ? $"failure for unknown execution {message.ExecutionId} of node '{message.NodeName}'"
-                : $"duplicate or late failure for node '{execution.NodeName}' attempt {execution.Attempt} (already {execution.Outcome})");
+            return stale;
         }
 
         return Failed(context, execution, message);
@@ -741,6 +735,25 @@ public sealed class FlowRunDecider
         }
 
         return new RunContext(run, registered, FlowState.FromJson(run.StateJson), FlowRunProgress.FromJson(run.ProgressJson), decision, _time.GetUtcNow());
+    }
+
+    /// <summary>The pending execution a worker's message is about; a reply for an unknown or already ended attempt is ignored.</summary>
+    private static bool TryFindPending(RunContext context, Guid executionId, string nodeName, string kind,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeExecution? execution,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out FlowRunDecision? ignored)
+    {
+        execution = context.Progress.Find(executionId);
+        if (execution is { Outcome: NodeExecutionOutcome.Pending })
+        {
+            ignored = null;
+            return true;
+        }
+
+        ignored = Ignore(context, execution is null
+            ? $"{kind} for unknown execution {executionId} of node '{nodeName}'"
+            : $"duplicate or late {kind} for node '{execution.NodeName}' attempt {execution.Attempt} (already {execution.Outcome})");
+        execution = null;
+        return false;
     }
 
     private static FlowRunDecision Ignore(RunContext context, string reason)

@@ -125,19 +125,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             NodeThrew(_logger, e, command.NodeName, command.Attempt, command.RunId);
-            await context.Publish(new NodeFailed
-            {
-                RunId = command.RunId,
-                ExecutionId = command.ExecutionId,
-                NodeName = command.NodeName,
-                Attempt = command.Attempt,
-                Error = ErrorInfo.FromException(e),
-                Retryable = node.RetryPolicy.IsRetryable(e),
-                StartedAt = startedAt,
-                FailedAt = _time.GetUtcNow(),
-                WorkerId = _options.WorkerId,
-                TaskQueue = queue,
-            }, context.CancellationToken).ConfigureAwait(false);
+            await PublishFailureAsync(context, startedAt, queue, ErrorInfo.FromException(e), node.RetryPolicy.IsRetryable(e)).ConfigureAwait(false);
             return;
         }
 
@@ -180,13 +168,19 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     {
         var command = context.Message;
         NodeFailedWith(_logger, command.NodeName, command.Attempt, command.RunId, type, message);
+        return PublishFailureAsync(context, startedAt, queue, new ErrorInfo { Type = type, Message = message }, retryable);
+    }
+
+    private Task PublishFailureAsync(ConsumeContext<ExecuteNode> context, DateTimeOffset startedAt, string? queue, ErrorInfo error, bool retryable)
+    {
+        var command = context.Message;
         return context.Publish(new NodeFailed
         {
             RunId = command.RunId,
             ExecutionId = command.ExecutionId,
             NodeName = command.NodeName,
             Attempt = command.Attempt,
-            Error = new ErrorInfo { Type = type, Message = message },
+            Error = error,
             Retryable = retryable,
             StartedAt = startedAt,
             FailedAt = _time.GetUtcNow(),
