@@ -51,7 +51,7 @@ public sealed class BusFlowClient : IFlowClient
     /// <inheritdoc />
     public async Task<FlowRunDescription?> GetRunAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        var client = _bus.CreateRequestClient<GetFlowRun>(new Uri($"queue:{_options.QueryQueueName}"), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
+        var client = _bus.CreateRequestClient<GetFlowRun>(QueueNames.Address(_options.QueryQueueName), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
         var response = await client.GetResponse<FlowRunSnapshot, FlowRunNotFound>(new GetFlowRun { RunId = runId }, cancellationToken).ConfigureAwait(false);
         return response.Is(out Response<FlowRunSnapshot>? found) ? new FlowRunDescription(found!.Message) : null;
     }
@@ -86,7 +86,7 @@ public sealed class BusFlowClient : IFlowClient
     /// <inheritdoc />
     public async Task CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default)
     {
-        var endpoint = await _bus.GetSendEndpoint(new Uri($"queue:{_options.OrchestratorQueueName}")).ConfigureAwait(false);
+        var endpoint = await _bus.GetSendEndpoint(QueueNames.Address(_options.OrchestratorQueueName)).ConfigureAwait(false);
         await endpoint.Send(new CancelFlowRun { RunId = runId, Reason = reason, RequestedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
     }
 }

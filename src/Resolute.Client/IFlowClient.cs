@@ -39,10 +39,10 @@ public sealed class StartFlowOptions
 public sealed class FlowClientOptions
 {
     /// <summary>The orchestrator's query queue (<c>OrchestratorOptions.QueryQueueName</c>). Default <c>resolute-queries</c>.</summary>
-    public string QueryQueueName { get; set; } = "resolute-queries";
+    public string QueryQueueName { get; set; } = QueueNames.Queries;
 
     /// <summary>The orchestrator's saga queue, where cancellations are sent. Default <c>resolute-orchestrator</c>.</summary>
-    public string OrchestratorQueueName { get; set; } = "resolute-orchestrator";
+    public string OrchestratorQueueName { get; set; } = QueueNames.Orchestrator;
 
     /// <summary>How long a status request may take. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

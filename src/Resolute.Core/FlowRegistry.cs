@@ -7,7 +7,7 @@ namespace Resolute;
 public sealed class FlowRegistry
 {
     /// <summary>The queue nodes run on when neither the node nor its flow names one.</summary>
-    public const string DefaultTaskQueue = "resolute-nodes";
+    public const string DefaultTaskQueue = Contracts.QueueNames.DefaultTaskQueue;
 
     private readonly Dictionary<string, RegisteredFlow> _flows = new(StringComparer.Ordinal);
 

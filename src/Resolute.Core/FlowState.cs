@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Resolute.Serialization;
 
 namespace Resolute;
@@ -157,22 +158,36 @@ public sealed class FlowState
     /// </summary>
     public string ToJson()
     {
-        var values = new JsonObject();
-        foreach (var (key, entry) in _entries)
+        // Values are already JSON: written raw, never re-parsed.
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            values[key] = new JsonObject
+            writer.WriteStartObject();
+            writer.WritePropertyName("input");
+            if (Input is { } input)
             {
-                ["type"] = entry.TypeName,
-                ["value"] = JsonNode.Parse(entry.Json.GetRawText()),
-            };
+                input.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+
+            writer.WriteStartObject("values");
+            foreach (var (key, entry) in _entries)
+            {
+                writer.WriteStartObject(key);
+                writer.WriteString("type", entry.TypeName);
+                writer.WritePropertyName("value");
+                entry.Json.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
-        var root = new JsonObject
-        {
-            ["input"] = Input is null ? null : JsonNode.Parse(Input.Value.GetRawText()),
-            ["values"] = values,
-        };
-        return root.ToJsonString();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Reads a state written by <see cref="ToJson"/>.</summary>

@@ -46,6 +46,12 @@ public abstract class Node
     /// <summary>The node run to undo this one when the run fails after this node completed, or null.</summary>
     public Node? Compensation => Settings.Compensation;
 
+    /// <summary>
+    /// True when the node is best-effort (<see cref="Node{TIn, TOut}.ContinueOnError"/>): its final failure does not fail
+    /// its step; nothing is stored under its key and the run goes on.
+    /// </summary>
+    public bool ContinuesOnError => Settings.ContinueOnError;
+
     /// <summary>The task queue this node runs on, overriding the worker's default queue; null = the default.</summary>
     public string? TaskQueue => Settings.TaskQueue;
 
@@ -143,6 +149,11 @@ public abstract class Node
             settings.Add($"on error -> {compensation.Name}");
         }
 
+        if (ContinuesOnError)
+        {
+            settings.Add("best-effort");
+        }
+
         return settings.Count == 0 ? text : $"{text} [{string.Join(", ", settings)}]";
     }
 
@@ -227,6 +238,8 @@ public abstract class Node
         public Node? Compensation { get; init; }
 
         public string? TaskQueue { get; init; }
+
+        public bool ContinueOnError { get; init; }
     }
 }
 
@@ -301,6 +314,16 @@ public sealed class Node<TIn, TOut> : Node
         ArgumentNullException.ThrowIfNull(compensation);
         return With(Settings with { Compensation = compensation });
     }
+
+    /// <summary>
+    /// Makes the node best-effort (the seed's "partial success acceptable"): when its last attempt fails — or its input
+    /// cannot be computed — its step does not fail. The error is recorded in the run's history and published as
+    /// <c>FlowRunNodeFailed</c> with <c>ContinuesRun = true</c>; nothing is stored under its key, its siblings and the
+    /// later steps go on, and a later node reads its output with <see cref="FlowState.TryGet{T}"/> or
+    /// <see cref="FlowState.GetOrDefault{T}"/>. A best-effort node that failed is never compensated (it did not complete);
+    /// one that completed is compensated like any other.
+    /// </summary>
+    public Node<TIn, TOut> ContinueOnError() => With(Settings with { ContinueOnError = true });
 
     /// <summary>Runs this node on workers of <paramref name="taskQueue"/> instead of the worker's default queue.</summary>
     public Node<TIn, TOut> WithTaskQueue(string taskQueue)

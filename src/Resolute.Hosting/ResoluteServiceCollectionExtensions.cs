@@ -1,17 +1,18 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Resolute.Client;
-using Resolute.Orchestration;
+using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Timers;
-using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Orchestration;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Runs;
-using Resolute.Workers;
+using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Workers.Consumers;
+using Resolute.Workers;
 
 namespace Resolute;
 
@@ -91,7 +92,6 @@ public static class ResoluteServiceCollectionExtensions
             if (!transactionalOutbox)
             {
                 services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
-                services.TryAddSingleton<IFlowRunInbox, NoFlowRunInbox>();
             }
 
             services.AddScoped<IDueRunSource, EfDueRunSource>();
@@ -194,7 +194,7 @@ public static class ResoluteServiceCollectionExtensions
             if (Roles.HasFlag(ResoluteRoles.Worker))
             {
                 // Each worker process hears every run cancellation on its own temporary queue.
-                cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("resolute-node-cancellation"), e => e.ConfigureConsumer<NodeCancellationConsumer>(context));
+                cfg.ReceiveEndpoint(new TemporaryEndpointDefinition(QueueNames.NodeCancellation), e => e.ConfigureConsumer<NodeCancellationConsumer>(context));
 
                 foreach (var queue in WorkerQueues)
                 {

@@ -1,13 +1,15 @@
+using Resolute.Contracts;
+
 namespace Resolute.Orchestration;
 
 /// <summary>Settings of the orchestrator role.</summary>
 public sealed class OrchestratorOptions
 {
     /// <summary>The queue the FlowRunStateMachine saga consumes (start requests, node replies, timers). Default <c>resolute-orchestrator</c>.</summary>
-    public string QueueName { get; set; } = "resolute-orchestrator";
+    public string QueueName { get; set; } = QueueNames.Orchestrator;
 
     /// <summary>The queue run queries (<c>GetFlowRun</c>) are answered on, apart from the saga so reads never wait behind writes. Default <c>resolute-queries</c>.</summary>
-    public string QueryQueueName { get; set; } = "resolute-queries";
+    public string QueryQueueName { get; set; } = QueueNames.Queries;
 
     /// <summary>
     /// Extra time beyond a node's timeout before the orchestrator stops waiting for its reply and counts the attempt

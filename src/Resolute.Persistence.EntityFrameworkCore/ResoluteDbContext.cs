@@ -8,7 +8,7 @@ namespace Resolute.Persistence.EntityFrameworkCore;
 
 /// <summary>
 /// The saga database of Resolute: one row per run in <c>resolute_flow_runs</c>, and the transactional outbox
-/// (<c>resolute_outbox</c>) and inbox (<c>resolute_inbox</c>) that commit in the same transaction as the saga.
+/// (<c>resolute_outbox</c>) and the history of ended attempts (<c>resolute_node_executions</c>) that commit in the same transaction as the saga.
 /// </summary>
 /// <remarks>
 /// The provider (PostgreSQL, SQL Server, SQLite) and its migrations assembly are chosen by the options, normally through
@@ -37,8 +37,8 @@ public class ResoluteDbContext : DbContext
     /// <summary>Commands and events the saga emitted that have not been delivered yet.</summary>
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
-    /// <summary>Messages the saga consumed, kept for the duplicate-detection window.</summary>
-    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    /// <summary>The runs' ended node attempts (history), one row each.</summary>
+    public DbSet<NodeExecution> NodeExecutions => Set<NodeExecution>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -47,7 +47,7 @@ public class ResoluteDbContext : DbContext
         base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfiguration(new FlowRunConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
-        modelBuilder.ApplyConfiguration(new InboxMessageConfiguration());
+        modelBuilder.ApplyConfiguration(new NodeExecutionConfiguration());
     }
 
     /// <inheritdoc />

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Orchestration.Sagas;
+using Resolute.Persistence.EntityFrameworkCore.Runs;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore;
@@ -60,6 +62,9 @@ public static class ResolutePersistenceServiceCollectionExtensions
         services.AddSingleton(provider.OutboxLock);
         services.AddSingleton(options);
         services.TryAddSingleton<ResoluteDatabaseMigrator>();
+
+        // The saga's ended attempts are rows of this database, written in the saga's transaction.
+        services.TryAddSingleton<IFlowRunHistory, EfFlowRunHistory>();
         if (options.ApplyMigrationsOnStartup)
         {
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ResoluteDatabaseMigrator>());

@@ -85,7 +85,14 @@ static async Task<(RunStatistics Throughput, RunStatistics Latency)> RunEmbedded
             return await db.Set<FlowRun>().AsNoTracking().Where(r => ids.Contains(r.CorrelationId)).ToListAsync();
         }
 
-        return await MeasureAsync(client, LoadAsync, options);
+        async Task<List<NodeExecution>> LoadHistoryAsync(IReadOnlyCollection<Guid> ids)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
+            return await db.NodeExecutions.AsNoTracking().Where(e => ids.Contains(e.RunId)).ToListAsync();
+        }
+
+        return await MeasureAsync(client, LoadAsync, LoadHistoryAsync, options);
     }
     finally
     {
@@ -125,7 +132,13 @@ static async Task<(RunStatistics Throughput, RunStatistics Latency)> RunDistribu
                 return await db.Set<FlowRun>().AsNoTracking().Where(r => ids.Contains(r.CorrelationId)).ToListAsync();
             }
 
-            return await MeasureAsync(host.Services.GetRequiredService<IFlowClient>(), LoadAsync, options);
+            async Task<List<NodeExecution>> LoadHistoryAsync(IReadOnlyCollection<Guid> ids)
+            {
+                await using var db = new ResoluteDbContext(dbOptions);
+                return await db.NodeExecutions.AsNoTracking().Where(e => ids.Contains(e.RunId)).ToListAsync();
+            }
+
+            return await MeasureAsync(host.Services.GetRequiredService<IFlowClient>(), LoadAsync, LoadHistoryAsync, options);
         }
         finally
         {
@@ -139,7 +152,11 @@ static async Task<(RunStatistics Throughput, RunStatistics Latency)> RunDistribu
     }
 }
 
-static async Task<(RunStatistics Throughput, RunStatistics Latency)> MeasureAsync(IFlowClient client, Func<IReadOnlyCollection<Guid>, Task<List<FlowRun>>> load, BenchmarkOptions options)
+static async Task<(RunStatistics Throughput, RunStatistics Latency)> MeasureAsync(
+    IFlowClient client,
+    Func<IReadOnlyCollection<Guid>, Task<List<FlowRun>>> load,
+    Func<IReadOnlyCollection<Guid>, Task<List<NodeExecution>>> loadHistory,
+    BenchmarkOptions options)
 {
     // Warm-up: JIT, connection pools, queues.
     var warmup = await StartAsync(client, options.Warmup);
@@ -147,7 +164,7 @@ static async Task<(RunStatistics Throughput, RunStatistics Latency)> MeasureAsyn
 
     // Throughput: every run started at once; the step overhead then includes time spent queued.
     var ids = await StartAsync(client, options.Runs);
-    var throughput = RunStatistics.From(await WaitAsync(ids, load, TimeSpan.FromMinutes(10)));
+    var throughput = RunStatistics.From(await WaitAsync(ids, load, TimeSpan.FromMinutes(10)), await loadHistory(ids));
 
     // Latency: one run at a time, so the step overhead is the engine's own (dispatch, transport, saga, database).
     var sequential = new List<Guid>();
@@ -158,7 +175,7 @@ static async Task<(RunStatistics Throughput, RunStatistics Latency)> MeasureAsyn
         sequential.Add(id);
     }
 
-    var latency = RunStatistics.From(await load(sequential));
+    var latency = RunStatistics.From(await load(sequential), await loadHistory(sequential));
     return (throughput, latency);
 }
 

@@ -19,7 +19,7 @@ public sealed class RunStatistics
 
     public double RunsPerSecond => Runs / Elapsed.TotalSeconds;
 
-    public static RunStatistics From(IReadOnlyList<FlowRun> runs)
+    public static RunStatistics From(IReadOnlyList<FlowRun> runs, IReadOnlyList<NodeExecution> history)
     {
         var stats = new RunStatistics { Runs = runs.Count };
         if (runs.Count == 0)
@@ -29,12 +29,13 @@ public sealed class RunStatistics
 
         stats.Completed = runs.Count(r => r.Status == RunStatus.Completed);
         stats.Elapsed = runs.Max(r => r.EndedAt ?? r.UpdatedAt) - runs.Min(r => r.CreatedAt);
+        var historyOf = history.ToLookup(e => e.RunId);
         foreach (var run in runs)
         {
-            var progress = FlowRunProgress.FromJson(run.ProgressJson);
-            stats.NodeExecutions += progress.Executions.Count(e => e.Outcome == NodeExecutionOutcome.Completed);
+            var attempts = historyOf[run.CorrelationId].ToList();
+            stats.NodeExecutions += attempts.Count(e => e.Outcome == NodeExecutionOutcome.Completed);
             var steps = BenchmarkFlow.Steps
-                .Select(step => progress.Executions.Where(e => e.StepName == step).ToList())
+                .Select(step => attempts.Where(e => e.StepName == step).ToList())
                 .ToList();
             for (var i = 0; i < steps.Count; i++)
             {

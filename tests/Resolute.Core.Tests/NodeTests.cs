@@ -39,6 +39,19 @@ public sealed class NodeTests
     }
 
     [Fact]
+    public void ContinueOnError_makes_a_best_effort_copy_and_shows_in_the_description()
+    {
+        var node = Node.Create<OrderInput, OrderOutput>("place-order", PlaceOrder);
+
+        var bestEffort = node.ContinueOnError();
+
+        Assert.False(node.ContinuesOnError);
+        Assert.True(bestEffort.ContinuesOnError);
+        Assert.DoesNotContain("best-effort", node.Describe(), StringComparison.Ordinal);
+        Assert.Contains("best-effort", bestEffort.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Default_timeout_is_five_minutes()
     {
         Assert.Equal(TimeSpan.FromMinutes(5), Node.DefaultTimeout);

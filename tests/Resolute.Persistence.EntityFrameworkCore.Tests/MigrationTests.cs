@@ -28,7 +28,7 @@ public sealed class MigrationTests
                 var first = await migrator.MigrateAsync();
                 var second = await migrator.MigrateAsync();
 
-                Assert.Equal(2, first.Count);
+                Assert.Equal(3, first.Count);
                 Assert.Empty(second);
 
                 await using var scope = services.CreateAsyncScope();
@@ -36,7 +36,7 @@ public sealed class MigrationTests
                 Assert.Empty(await db.Database.GetPendingMigrationsAsync());
                 Assert.Equal(0, await db.FlowRuns.CountAsync());
                 Assert.Equal(0, await db.OutboxMessages.CountAsync());
-                Assert.Equal(0, await db.InboxMessages.CountAsync());
+                Assert.Equal(0, await db.NodeExecutions.CountAsync());
             }
 
             Assert.True(File.Exists(path));
@@ -86,6 +86,7 @@ public sealed class MigrationTests
 
         Assert.Single(db.Database.GetMigrations(), m => m.EndsWith("_InitialCreate", StringComparison.Ordinal));
         Assert.Single(db.Database.GetMigrations(), m => m.EndsWith("_AddOutboxAndInbox", StringComparison.Ordinal));
+        Assert.Single(db.Database.GetMigrations(), m => m.EndsWith("_NodeExecutionHistory", StringComparison.Ordinal));
         Assert.False(db.Database.HasPendingModelChanges(), $"The {provider} model changed since its last migration: run dotnet ef migrations add.");
     }
 
@@ -103,9 +104,10 @@ public sealed class MigrationTests
         Assert.Contains("CREATE INDEX [ix_resolute_flow_runs_flow_name_current_state]", script, StringComparison.Ordinal);
         Assert.Contains("CREATE TABLE [resolute_outbox]", script, StringComparison.Ordinal);
         Assert.Contains("[body] nvarchar(max) NOT NULL", script, StringComparison.Ordinal);
-        Assert.Contains("CONSTRAINT [pk_resolute_inbox] PRIMARY KEY ([message_id], [consumer_name])", script, StringComparison.Ordinal);
         Assert.Contains("CREATE INDEX [ix_resolute_outbox_created_at]", script, StringComparison.Ordinal);
-        Assert.Contains("CREATE INDEX [ix_resolute_inbox_received_at]", script, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT [pk_resolute_node_executions] PRIMARY KEY ([execution_id])", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE INDEX [ix_resolute_node_executions_run_id_sequence]", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("resolute_inbox", script, StringComparison.Ordinal);
     }
 
     [Theory]

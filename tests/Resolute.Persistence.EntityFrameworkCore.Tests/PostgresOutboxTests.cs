@@ -15,7 +15,7 @@ using Xunit.Abstractions;
 namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 
 /// <summary>
-/// The transactional outbox and inbox on real PostgreSQL, around the real run saga: what the saga emits commits with
+/// The transactional outbox on real PostgreSQL, around the real run saga: what the saga emits commits with
 /// its state and leaves only after the commit (no ghost after a rollback), survives an abandoned delivery (no lost
 /// command), redeliveries are recognised, and sweepers of several replicas never send the same row.
 /// </summary>
@@ -70,17 +70,10 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
         Assert.All(stored, id => Assert.Equal(1, host.Outgoing.Count(id)));
         await Poll.UntilAsync(() => host.OutboxRowsAsync(runId), rows => rows.Count == 0, Deadline, "the delivered rows to be removed");
 
-        // One inbox row per consumed message: the start and the four replies.
-        var consumed = await Poll.UntilAsync(
-            () => Task.FromResult(host.Harness.Consumed.Select<NodeCompleted>(x => x.Context.Message.RunId == runId).Select(x => x.Context.MessageId!.Value)
-                .Concat(host.Harness.Consumed.Select<StartFlow>(x => x.Context.Message.RunId == runId).Select(x => x.Context.MessageId!.Value))
-                .ToList()),
-            ids => ids.Count == 5,
-            Deadline,
-            "the start and four replies consumed");
-        var inbox = await host.InboxRowsAsync(consumed);
-        Assert.Equal(5, inbox.Count);
-        Assert.All(inbox, row => Assert.Equal(EfFlowRunInbox.ConsumerName, row.ConsumerName));
+        // One history row per ended attempt, committed with the run.
+        var history = await host.HistoryRowsAsync(runId);
+        Assert.Equal(["a", "b", "c", "d"], history.Select(e => e.NodeName).Order());
+        Assert.All(history, e => Assert.Equal(NodeExecutionOutcome.Completed, e.Outcome));
     }
 
     [Fact]
@@ -122,12 +115,13 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
         Assert.Empty(await host.OutboxRowsAsync(runId));
         Assert.DoesNotContain(host.SentCommands(runId), c => c.Command.NodeName is "b" or "c");
 
-        // The saga is as the start left it (no update ever committed: the version is still that of the insert), and the
-        // failed message is not recorded as consumed.
+        // The saga is as the start left it (no update ever committed: the version is still that of the insert), and a's
+        // ended attempt is not in the history.
         var run = await host.ReadRunAsync(runId);
         Assert.Equal(RunStatus.Running, run!.Status);
         Assert.Equal(0, run.Version);
-        Assert.Empty(await host.InboxRowsAsync([fault.Single().Context.Message.FaultedMessageId!.Value]));
+        Assert.Single(fault);
+        Assert.Empty(await host.HistoryRowsAsync(runId));
     }
 
     [Fact]
@@ -256,42 +250,15 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
         var completedRun = await host.ReadRunAsync(runId);
         await host.Harness.Bus.Publish(reply, c => c.MessageId = messageId);
 
-        // (The harness lists a MessageId once, so the second delivery is awaited through the inbox's log and the commit
-        // of its transaction, which bumps the saga's version.)
-        await Poll.UntilAsync(() => Task.FromResult(host.Logs.Count(1003)), n => n > 0, Deadline, "the inbox to recognise the redelivery");
+        // (The harness lists a MessageId once, so the second delivery is awaited through the commit of its transaction,
+        // which bumps the saga's version.) The run recognises it — the attempt it names is no longer open — and ignores it.
         var run = await Poll.UntilAsync(() => host.ReadRunAsync(runId), r => r!.Version > completedRun!.Version, Deadline, "the redelivery's transaction to commit");
 
-        // The inbox skipped the second one before the decider saw it.
-        Assert.Equal(1, host.Logs.Count(1003));
-        Assert.Single(await host.InboxRowsAsync([messageId]));
+        Assert.Single(await host.HistoryRowsAsync(runId));
         Assert.Equal(completedRun!.ProgressJson, run!.ProgressJson);
         Assert.Equal(completedRun.StateJson, run.StateJson);
         Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Single(host.Harness.Published.Select<FlowRunCompleted>(x => x.Context.Message.RunId == runId));
-    }
-
-    [Fact]
-    public async Task Inbox_cleanup_removes_only_rows_older_than_the_retention()
-    {
-        await using var host = await StartAsync(o => o.InboxRetention = TimeSpan.FromHours(24));
-        var now = DateTimeOffset.UtcNow;
-        var old = NewId.NextGuid();
-        var young = NewId.NextGuid();
-        var fresh = NewId.NextGuid();
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
-            db.InboxMessages.AddRange(
-                new InboxMessage { MessageId = old, ConsumerName = "test", ReceivedAt = now.AddHours(-25) },
-                new InboxMessage { MessageId = young, ConsumerName = "test", ReceivedAt = now.AddHours(-23) },
-                new InboxMessage { MessageId = fresh, ConsumerName = "test", ReceivedAt = now });
-            await db.SaveChangesAsync();
-        }
-
-        var removed = await host.Sweeper.RemoveExpiredInboxRowsAsync();
-
-        Assert.True(removed >= 1);
-        Assert.Equal([young, fresh], (await host.InboxRowsAsync([old, young, fresh])).Select(r => r.MessageId).Order());
     }
 
     [Fact]

@@ -117,38 +117,6 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task The_inbox_records_a_message_once_and_recognises_it_after_the_commit()
-    {
-        await using var services = await MigratedAsync();
-        var inbox = new EfFlowRunInbox(TimeProvider.System);
-        var messageId = NewId.NextGuid();
-
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
-            await InConsumeContextAsync(async c =>
-            {
-                Assert.True(await inbox.TryRecordAsync(new TestConsumeContext(c, null, null, db)));
-                Assert.Empty(db.ChangeTracker.Entries<InboxMessage>());
-                Assert.True(await inbox.TryRecordAsync(new TestConsumeContext(c, messageId, null, db)));
-            });
-            await db.SaveChangesAsync();
-        }
-
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
-            await InConsumeContextAsync(async c =>
-            {
-                Assert.False(await inbox.TryRecordAsync(new TestConsumeContext(c, messageId, null, db)));
-                Assert.True(await inbox.TryRecordAsync(new TestConsumeContext(c, NewId.NextGuid(), null, db)));
-            });
-            var row = await db.InboxMessages.SingleAsync(x => x.MessageId == messageId);
-            Assert.Equal(EfFlowRunInbox.ConsumerName, row.ConsumerName);
-        }
-    }
-
-    [Fact]
     public async Task On_SQLite_the_fast_path_alone_delivers_everything_and_removes_the_rows()
     {
         // The sweeper may not take anything (1 h): the run can only complete through the fast path.
@@ -194,13 +162,12 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task On_SQLite_the_sweeper_leaves_rows_of_unknown_types_in_place_and_the_inbox_cleanup_compares_ticks()
+    public async Task On_SQLite_the_sweeper_leaves_rows_of_unknown_types_in_place_and_compares_ticks()
     {
         await using var host = await StartAsync(o =>
         {
             o.SweepAge = TimeSpan.Zero;
             o.SweepInterval = TimeSpan.FromHours(1);
-            o.InboxRetention = TimeSpan.FromHours(24);
         });
         var runId = NewId.NextGuid();
         var known = new OutboxMessage
@@ -230,29 +197,19 @@ public sealed class SqliteOutboxTests : IDisposable
             MessageType = typeof(FlowRunStarted).FullName!,
             Body = known.Body,
         };
-        var now = DateTimeOffset.UtcNow;
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
             db.OutboxMessages.AddRange(known, unknown, future);
-            db.InboxMessages.AddRange(
-                new InboxMessage { MessageId = NewId.NextGuid(), ConsumerName = "old", ReceivedAt = now.AddDays(-2) },
-                new InboxMessage { MessageId = NewId.NextGuid(), ConsumerName = "young", ReceivedAt = now.AddHours(-1) });
             await db.SaveChangesAsync();
         }
 
         Assert.Equal(1, await host.Sweeper.DeliverDueAsync());
         Assert.Equal(0, await host.Sweeper.DeliverDueAsync());
-        Assert.Equal(1, await host.Sweeper.RemoveExpiredInboxRowsAsync());
 
         Assert.Equal([unknown.Id, future.Id], (await host.OutboxRowsAsync(runId)).OrderBy(r => r.CreatedAt).Select(r => r.Id));
         Assert.Single(host.Harness.Published.Select<FlowRunStarted>(x => x.Context.MessageId == known.Id));
         Assert.Equal(1, host.Logs.Count(2006));
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
-            Assert.Equal(["young"], await db.InboxMessages.Select(x => x.ConsumerName).ToListAsync());
-        }
     }
 
     public void Dispose()

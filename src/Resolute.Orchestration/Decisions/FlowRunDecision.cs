@@ -1,8 +1,12 @@
 using Resolute.Contracts;
+using Resolute.Orchestration.Runs;
 
 namespace Resolute.Orchestration.Decisions;
 
-/// <summary>What the saga must do after the decider handled one message: send these commands, publish these events, move to this status.</summary>
+/// <summary>
+/// What the saga must do after the rules handled one message: store the attempts that ended as history rows, send these
+/// commands, publish these events, move to this status.
+/// </summary>
 public sealed class FlowRunDecision
 {
     /// <summary>Node commands to send, each to its task queue.</summary>
@@ -10,6 +14,9 @@ public sealed class FlowRunDecision
 
     /// <summary>Run events to publish.</summary>
     public List<object> Events { get; } = [];
+
+    /// <summary>Attempts that ended while handling the message, to be written to the run's history.</summary>
+    public List<NodeExecution> EndedExecutions { get; } = [];
 
     /// <summary>The run's status afterwards.</summary>
     public RunStatus Status { get; set; }

@@ -4,9 +4,10 @@ using Resolute.Contracts;
 namespace Resolute.Orchestration.Runs;
 
 /// <summary>
-/// The saga instance: one row per run. Scalar columns are what operators query (status, flow, times, wake-up);
-/// the run's evolving details live in two JSON documents: <see cref="StateJson"/> (the <see cref="FlowState"/>) and
-/// <see cref="ProgressJson"/> (<see cref="FlowRunProgress"/>: executions, completion order, compensation, errors).
+/// The saga instance: one row per run. Scalar columns are what operators query (status, flow, times, wake-up); the
+/// run's evolving details live in two JSON documents, <see cref="StateJson"/> (the <see cref="FlowState"/>) and
+/// <see cref="ProgressJson"/> (what is open), read and written only through <see cref="RunStateStore"/>. Attempts that
+/// ended are rows of their own (<see cref="NodeExecution"/>).
 /// </summary>
 public class FlowRun : SagaStateMachineInstance, ISagaVersion
 {
@@ -31,7 +32,7 @@ public class FlowRun : SagaStateMachineInstance, ISagaVersion
     /// <summary>The caller's idempotency key, if any.</summary>
     public string? IdempotencyKey { get; set; }
 
-    /// <summary>The position in <c>FlowPlan.Instructions</c>.</summary>
+    /// <summary>The next instruction of <c>FlowPlan.Instructions</c> to walk (a dispatched step has been passed).</summary>
     public int Cursor { get; set; }
 
     /// <summary>The step running now, or the last one.</summary>
@@ -40,10 +41,10 @@ public class FlowRun : SagaStateMachineInstance, ISagaVersion
     /// <summary>The <see cref="FlowState"/> as JSON.</summary>
     public string StateJson { get; set; } = "{}";
 
-    /// <summary>The <see cref="FlowRunProgress"/> as JSON.</summary>
+    /// <summary>The run's open attempts, completion order, compensation queue and errors as JSON (see <see cref="RunStateStore"/>).</summary>
     public string ProgressJson { get; set; } = "{}";
 
-    /// <summary>A one-line error summary for queries; details are in <see cref="ProgressJson"/>.</summary>
+    /// <summary>A one-line error summary for queries.</summary>
     public string? ErrorSummary { get; set; }
 
     /// <summary>When the run was created.</summary>

@@ -2,14 +2,15 @@ using Resolute.Contracts;
 
 namespace Resolute.Orchestration.Runs;
 
-/// <summary>Turns a stored run into the <see cref="FlowRunSnapshot"/> that clients see.</summary>
+/// <summary>Turns a stored run and its history rows into the <see cref="FlowRunSnapshot"/> that clients see.</summary>
 public static class FlowRunSnapshots
 {
-    /// <summary>The snapshot of <paramref name="run"/>.</summary>
-    public static FlowRunSnapshot From(FlowRun run)
+    /// <summary>The snapshot of <paramref name="run"/>: <paramref name="history"/> (ended attempts) and the open ones, in creation order.</summary>
+    public static FlowRunSnapshot From(FlowRun run, IEnumerable<NodeExecution> history)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var progress = FlowRunProgress.FromJson(run.ProgressJson);
+        ArgumentNullException.ThrowIfNull(history);
+        var (error, compensationErrors) = RunStateStore.Errors(run);
         return new FlowRunSnapshot
         {
             RunId = run.CorrelationId,
@@ -18,9 +19,12 @@ public static class FlowRunSnapshots
             Status = run.Status,
             CurrentStep = run.CurrentStep,
             StateJson = run.StateJson,
-            Error = progress.Error,
-            CompensationErrors = progress.CompensationErrors,
-            History = progress.Executions.Select(e => e.ToRecord()).ToList(),
+            Error = error,
+            CompensationErrors = compensationErrors,
+            History = history.Concat(RunStateStore.OpenAttempts(run))
+                .OrderBy(e => e.Sequence)
+                .Select(e => e.ToRecord())
+                .ToList(),
             CreatedAt = run.CreatedAt,
             UpdatedAt = run.UpdatedAt,
             EndedAt = run.EndedAt,

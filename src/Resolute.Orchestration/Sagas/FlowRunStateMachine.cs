@@ -16,14 +16,14 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     private readonly FlowRunDecider _decider;
     private readonly ILogger<FlowRunStateMachine> _logger;
     private readonly IFlowRunEmitter _emitter;
-    private readonly IFlowRunInbox _inbox;
+    private readonly IFlowRunHistory _history;
 
     /// <summary>Builds the state machine.</summary>
-    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunInbox inbox, ILogger<FlowRunStateMachine> logger)
+    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunHistory history, ILogger<FlowRunStateMachine> logger)
     {
         _decider = decider;
         _emitter = emitter;
-        _inbox = inbox;
+        _history = history;
         _logger = logger;
 
         InstanceState(x => x.CurrentState);
@@ -98,20 +98,23 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     /// <summary>A cancellation request.</summary>
     public Event<CancelFlowRun> CancelRequested { get; private set; } = null!;
 
-    /// <summary>Inbox check, decision, emission, transition — the same for every message.</summary>
+    /// <summary>
+    /// Decision, history, emission, transition — the same for every message. There is no inbox: a redelivered message is
+    /// recognised by the run itself (a reply names an attempt that is no longer open, a start finds the run, a wake finds
+    /// nothing due, a cancel finds the run cancelling), so it changes nothing and emits nothing.
+    /// </summary>
     private async Task Handle<TMessage>(BehaviorContext<FlowRun, TMessage> context, Func<FlowRunDecision> decide)
         where TMessage : class
     {
-        if (!await _inbox.TryRecordAsync(context).ConfigureAwait(false))
-        {
-            FlowRunLog.DuplicateDelivery(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, context.MessageId);
-            return;
-        }
-
         var decision = decide();
         if (decision.Ignored)
         {
             FlowRunLog.Ignored(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, decision.IgnoredReason);
+        }
+
+        if (decision.EndedExecutions.Count > 0)
+        {
+            await _history.RecordAsync(context, decision.EndedExecutions).ConfigureAwait(false);
         }
 
         await _emitter.EmitAsync(context, decision).ConfigureAwait(false);

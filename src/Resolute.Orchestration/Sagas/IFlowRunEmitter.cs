@@ -1,4 +1,5 @@
 using MassTransit;
+using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 
 namespace Resolute.Orchestration.Sagas;
@@ -27,7 +28,7 @@ public sealed class ConsumeContextEmitter : IFlowRunEmitter
         ArgumentNullException.ThrowIfNull(decision);
         foreach (var dispatch in decision.Dispatches)
         {
-            var endpoint = await context.GetSendEndpoint(new Uri($"queue:{dispatch.TaskQueue}")).ConfigureAwait(false);
+            var endpoint = await context.GetSendEndpoint(QueueNames.Address(dispatch.TaskQueue)).ConfigureAwait(false);
             await endpoint.Send(dispatch.Command, context.CancellationToken).ConfigureAwait(false);
         }
 

@@ -33,7 +33,7 @@ public sealed partial class RunTimerPoller : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = new Uri($"queue:{_options.QueueName}");
+        var queue = QueueNames.Address(_options.QueueName);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -6,7 +6,7 @@ namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
 /// <summary>
 /// Calls <see cref="ResoluteOutboxOptions.FaultHook"/> at <see cref="OutboxFaultPoint.BeforeCommit"/>: right before a
-/// transaction commits whose DbContext saved outbox or inbox rows — the saga repository's per-message transaction, after
+/// transaction commits whose DbContext saved outbox rows — the saga repository's per-message transaction, after
 /// everything was written. A throwing hook makes the commit fail, and the repository rolls back. Does nothing without a hook.
 /// </summary>
 internal sealed class OutboxCommitInterceptor : DbTransactionInterceptor
@@ -48,7 +48,7 @@ internal sealed class OutboxCommitInterceptor : DbTransactionInterceptor
 
         // The outbox's own delivery transactions read untracked and delete in bulk: only a saga transaction tracks rows here.
         var rows = db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity).ToList();
-        if (rows.Count == 0 && !db.ChangeTracker.Entries<InboxMessage>().Any())
+        if (rows.Count == 0)
         {
             return null;
         }

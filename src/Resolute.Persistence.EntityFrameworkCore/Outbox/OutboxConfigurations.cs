@@ -36,25 +36,3 @@ public sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outbox
         kind => kind == OutboxMessageKind.Send ? "send" : "publish",
         value => value == "send" ? OutboxMessageKind.Send : OutboxMessageKind.Publish);
 }
-
-/// <summary>Maps <see cref="InboxMessage"/> to <c>resolute_inbox</c>.</summary>
-public sealed class InboxMessageConfiguration : IEntityTypeConfiguration<InboxMessage>
-{
-    /// <summary>The table name.</summary>
-    public const string TableName = "resolute_inbox";
-
-    /// <inheritdoc />
-    public void Configure(EntityTypeBuilder<InboxMessage> builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-
-        builder.ToTable(TableName);
-        builder.HasKey(x => new { x.MessageId, x.ConsumerName }).HasName("pk_resolute_inbox");
-        builder.Property(x => x.MessageId).HasColumnName("message_id").ValueGeneratedNever();
-        builder.Property(x => x.ConsumerName).HasColumnName("consumer_name").HasMaxLength(64);
-        builder.Property(x => x.ReceivedAt).HasColumnName("received_at");
-
-        // The cleanup removes rows older than the duplicate-detection window.
-        builder.HasIndex(x => x.ReceivedAt).HasDatabaseName("ix_resolute_inbox_received_at");
-    }
-}

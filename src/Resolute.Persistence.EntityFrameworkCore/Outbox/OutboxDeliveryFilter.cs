@@ -7,7 +7,7 @@ namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 /// <summary>
 /// The saga endpoint's outbox filter. It sits outside the saga repository (so outside its per-message transaction) and
 /// inside message retry: it gives each attempt an empty batch payload, lets the saga run — the repository commits the
-/// saga state, the inbox row and the outbox rows together — and only when that returned successfully sends the batch's
+/// saga state, the history rows and the outbox rows together — and only when that returned successfully sends the batch's
 /// messages (MessageId = row id) and queues their rows for deletion (deleted in bulk, many messages per statement). If
 /// the saga pipeline throws (the transaction rolled back), nothing is sent. A failed delivery is logged, never thrown:
 /// the rows are committed, and <see cref="OutboxDeliveryService"/> sends them.

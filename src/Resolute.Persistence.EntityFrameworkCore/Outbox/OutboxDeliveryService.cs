@@ -10,8 +10,7 @@ namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 /// <summary>
 /// The outbox sweeper, on every orchestrator: every <see cref="ResoluteOutboxOptions.SweepInterval"/> it delivers the rows
 /// older than <see cref="ResoluteOutboxOptions.SweepAge"/> — those the fast path did not remove because the process died
-/// between commit and send, or the broker or database failed — and deletes them; it also removes inbox rows older than
-/// <see cref="ResoluteOutboxOptions.InboxRetention"/>. Replicas claim rows with a locking read that skips locked rows, so
+/// between commit and send, or the broker or database failed — and deletes them. Replicas claim rows with a locking read that skips locked rows, so
 /// no two of them send the same row at once. Database and broker outages are logged and retried at the next tick.
 /// </summary>
 public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleService
@@ -93,22 +92,6 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
         return total;
     }
 
-    /// <summary>Deletes inbox rows received more than <see cref="ResoluteOutboxOptions.InboxRetention"/> ago.</summary>
-    /// <param name="cancellationToken">Cancels the delete.</param>
-    /// <returns>How many rows were deleted.</returns>
-    public async Task<int> RemoveExpiredInboxRowsAsync(CancellationToken cancellationToken = default)
-    {
-        var cutoff = _time.GetUtcNow() - Options.InboxRetention;
-        var scope = _scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_persistence.DbContextType);
-            var removed = await db.InboxMessages.Where(x => x.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            OutboxLog.InboxCleaned(_logger, removed, cutoff);
-            return removed;
-        }
-    }
-
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -140,7 +123,6 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nextCleanup = _time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -167,24 +149,6 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
                 OutboxLog.SweepFailed(_logger, exception, Options.SweepInterval);
             }
 
-            if (_time.GetUtcNow() >= nextCleanup)
-            {
-                try
-                {
-                    await RemoveExpiredInboxRowsAsync(stoppingToken).ConfigureAwait(false);
-                    nextCleanup = _time.GetUtcNow() + Options.InboxCleanupInterval;
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-#pragma warning disable CA1031 // As above: retried at the next tick.
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    OutboxLog.InboxCleanupFailed(_logger, exception);
-                }
-            }
         }
     }
 

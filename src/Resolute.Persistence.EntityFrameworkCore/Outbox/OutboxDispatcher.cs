@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Resolute.Contracts;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
@@ -317,7 +318,7 @@ internal static class OutboxTransport
         var messageId = row.Id;
         if (row.Kind == OutboxMessageKind.Send)
         {
-            var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"queue:{row.DestinationQueue}")).ConfigureAwait(false);
+            var endpoint = await sendEndpoints.GetSendEndpoint(QueueNames.Address(row.DestinationQueue!)).ConfigureAwait(false);
             await endpoint.Send(message, messageType, Pipe.Execute<SendContext>(c => c.MessageId = messageId), cancellationToken).ConfigureAwait(false);
         }
         else

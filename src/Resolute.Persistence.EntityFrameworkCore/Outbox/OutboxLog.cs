@@ -29,15 +29,7 @@ internal static partial class OutboxLog
         Message = "Outbox row {RowId} of run {RunId} holds message type '{MessageType}', which is not a type of Resolute.Contracts in this version; left in place for a replica that knows it")]
     public static partial void UnknownMessageType(ILogger logger, Guid rowId, Guid runId, string messageType);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
-        Message = "Inbox cleanup failed; retrying at the next sweep")]
-    public static partial void InboxCleanupFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning,
         Message = "Outbox: deleting {Count} delivered row(s) failed; retrying in {RetryIn} (the sweeper will not send them again)")]
     public static partial void DeleteFailed(ILogger logger, Exception exception, int count, TimeSpan retryIn);
-
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug,
-        Message = "Inbox cleanup removed {Count} row(s) received before {Cutoff}")]
-    public static partial void InboxCleaned(ILogger logger, int count, DateTimeOffset cutoff);
 }

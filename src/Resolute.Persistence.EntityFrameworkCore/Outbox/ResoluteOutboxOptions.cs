@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
-/// <summary>Settings of the transactional outbox and inbox of the saga endpoint.</summary>
+/// <summary>Settings of the transactional outbox of the saga endpoint.</summary>
 public sealed class ResoluteOutboxOptions
 {
     /// <summary>How often <see cref="OutboxDeliveryService"/> looks for rows the fast path did not deliver. Default 1 s.</summary>
@@ -26,15 +26,6 @@ public sealed class ResoluteOutboxOptions
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long inbox rows are kept: a redelivery of a message within this window is recognised and skipped. It must
-    /// exceed the longest time a message can wait in a queue and be redelivered. Default 24 h.
-    /// </summary>
-    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>How often the sweeper removes inbox rows older than <see cref="InboxRetention"/>. Default 1 min.</summary>
-    public TimeSpan InboxCleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
     /// Test support: called at the points of <see cref="OutboxFaultPoint"/> so that a test can throw (or end the process)
     /// exactly there. Leave <see langword="null"/> in production. A throw at <see cref="OutboxFaultPoint.BeforeCommit"/>
     /// rolls the saga's transaction back; a throw at <see cref="OutboxFaultPoint.AfterCommitBeforeDelivery"/> abandons
@@ -47,8 +38,6 @@ public sealed class ResoluteOutboxOptions
     {
         Positive(SweepInterval, nameof(SweepInterval));
         Positive(DeliveryTimeout, nameof(DeliveryTimeout));
-        Positive(InboxRetention, nameof(InboxRetention));
-        Positive(InboxCleanupInterval, nameof(InboxCleanupInterval));
         if (SweepAge < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(SweepAge), SweepAge, "ResoluteOutboxOptions.SweepAge must not be negative.");
@@ -73,8 +62,8 @@ public sealed class ResoluteOutboxOptions
 public enum OutboxFaultPoint
 {
     /// <summary>
-    /// Inside the saga's transaction, after the outbox and inbox rows were written to the database, right before commit.
-    /// Called for every transaction that wrote outbox or inbox rows.
+    /// Inside the saga's transaction, after the outbox rows were written to the database, right before commit.
+    /// Called for every transaction that wrote outbox rows.
     /// </summary>
     BeforeCommit,
 

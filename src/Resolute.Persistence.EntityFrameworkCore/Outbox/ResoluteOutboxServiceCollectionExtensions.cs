@@ -5,13 +5,12 @@ using Resolute.Orchestration.Sagas;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
-/// <summary>Registers the transactional outbox and inbox of the run saga.</summary>
+/// <summary>Registers the transactional outbox of the run saga.</summary>
 public static class ResoluteOutboxServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the transactional outbox: <see cref="TransactionalOutboxEmitter"/> as the saga's
-    /// <see cref="IFlowRunEmitter"/>, <see cref="EfFlowRunInbox"/> as its <see cref="IFlowRunInbox"/> (both only if no other
-    /// one is registered yet), the delivery machinery, and <see cref="OutboxDeliveryService"/> as a hosted service. Needs
+    /// <see cref="IFlowRunEmitter"/> (only if no other one is registered yet), the delivery machinery, and <see cref="OutboxDeliveryService"/> as a hosted service. Needs
     /// <see cref="ResolutePersistenceServiceCollectionExtensions.AddResolutePersistence(IServiceCollection, Action{ResolutePersistenceBuilder})"/>,
     /// and <see cref="ResoluteOutboxEndpointExtensions.UseResoluteOutbox"/> on the saga's endpoint for the fast path.
     /// </summary>
@@ -40,7 +39,6 @@ public static class ResoluteOutboxServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.TryAddSingleton<IFlowRunEmitter, TransactionalOutboxEmitter>();
-        services.TryAddSingleton<IFlowRunInbox, EfFlowRunInbox>();
         services.TryAddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<OutboxCommitInterceptor>();
         services.TryAddSingleton<OutboxDeliveryService>();

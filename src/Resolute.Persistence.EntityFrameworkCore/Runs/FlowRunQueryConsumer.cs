@@ -34,6 +34,10 @@ public sealed class FlowRunQueryConsumer : IConsumer<GetFlowRun>
             return;
         }
 
-        await context.RespondAsync(FlowRunSnapshots.From(run)).ConfigureAwait(false);
+        var history = await _db.NodeExecutions.AsNoTracking()
+            .Where(e => e.RunId == runId)
+            .ToListAsync(context.CancellationToken)
+            .ConfigureAwait(false);
+        await context.RespondAsync(FlowRunSnapshots.From(run, history)).ConfigureAwait(false);
     }
 }

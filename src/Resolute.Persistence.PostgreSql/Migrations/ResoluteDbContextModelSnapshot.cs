@@ -108,28 +108,83 @@ namespace Resolute.Persistence.PostgreSql.Migrations
                     b.ToTable("resolute_flow_runs", (string)null);
                 });
 
-            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.InboxMessage", b =>
+            modelBuilder.Entity("Resolute.Orchestration.Runs.NodeExecution", b =>
                 {
-                    b.Property<Guid>("MessageId")
+                    b.Property<Guid>("ExecutionId")
                         .HasColumnType("uuid")
-                        .HasColumnName("message_id");
+                        .HasColumnName("execution_id");
 
-                    b.Property<string>("ConsumerName")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("consumer_name");
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
 
-                    b.Property<DateTimeOffset>("ReceivedAt")
+                    b.Property<string>("CompensatesNode")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("compensates_node");
+
+                    b.Property<DateTimeOffset>("DispatchedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("received_at");
+                        .HasColumnName("dispatched_at");
 
-                    b.HasKey("MessageId", "ConsumerName")
-                        .HasName("pk_resolute_inbox");
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
 
-                    b.HasIndex("ReceivedAt")
-                        .HasDatabaseName("ix_resolute_inbox_received_at");
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error_json");
 
-                    b.ToTable("resolute_inbox", (string)null);
+                    b.Property<string>("InputJson")
+                        .HasColumnType("text")
+                        .HasColumnName("input_json");
+
+                    b.Property<bool>("IsCompensation")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_compensation");
+
+                    b.Property<string>("NodeName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StepName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("step_name");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("ExecutionId")
+                        .HasName("pk_resolute_node_executions");
+
+                    b.HasIndex("RunId", "Sequence")
+                        .HasDatabaseName("ix_resolute_node_executions_run_id_sequence");
+
+                    b.ToTable("resolute_node_executions", (string)null);
                 });
 
             modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.OutboxMessage", b =>

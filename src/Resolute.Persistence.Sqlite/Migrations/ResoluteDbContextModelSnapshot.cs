@@ -103,28 +103,83 @@ namespace Resolute.Persistence.Sqlite.Migrations
                     b.ToTable("resolute_flow_runs", (string)null);
                 });
 
-            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.InboxMessage", b =>
+            modelBuilder.Entity("Resolute.Orchestration.Runs.NodeExecution", b =>
                 {
-                    b.Property<Guid>("MessageId")
+                    b.Property<Guid>("ExecutionId")
                         .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
+                        .HasColumnName("execution_id");
 
-                    b.Property<string>("ConsumerName")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("consumer_name");
-
-                    b.Property<long>("ReceivedAt")
+                    b.Property<int>("Attempt")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("received_at");
+                        .HasColumnName("attempt");
 
-                    b.HasKey("MessageId", "ConsumerName")
-                        .HasName("pk_resolute_inbox");
+                    b.Property<string>("CompensatesNode")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("compensates_node");
 
-                    b.HasIndex("ReceivedAt")
-                        .HasDatabaseName("ix_resolute_inbox_received_at");
+                    b.Property<long>("DispatchedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dispatched_at");
 
-                    b.ToTable("resolute_inbox", (string)null);
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_json");
+
+                    b.Property<string>("InputJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("input_json");
+
+                    b.Property<bool>("IsCompensation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_compensation");
+
+                    b.Property<string>("NodeName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_name");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StepName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step_name");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("ExecutionId")
+                        .HasName("pk_resolute_node_executions");
+
+                    b.HasIndex("RunId", "Sequence")
+                        .HasDatabaseName("ix_resolute_node_executions_run_id_sequence");
+
+                    b.ToTable("resolute_node_executions", (string)null);
                 });
 
             modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.Outbox.OutboxMessage", b =>

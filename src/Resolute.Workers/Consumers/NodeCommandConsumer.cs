@@ -45,7 +45,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
         if (!_registry.TryGet(command.FlowName, out var registered))
         {
-            await FailAsync(context, startedAt, queue, "Resolute.UnknownFlow",
+            await FailAsync(context, startedAt, queue, ErrorTypes.UnknownFlow,
                 $"Worker '{_options.WorkerId}' (queue '{queue}') does not know flow '{command.FlowName}'; it knows {_registry.DescribeNames()}. Register the flow on the workers of this queue.",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -53,7 +53,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
         if (registered.Flow.Version != command.FlowVersion)
         {
-            await FailAsync(context, startedAt, queue, "Resolute.FlowVersionMismatch",
+            await FailAsync(context, startedAt, queue, ErrorTypes.FlowVersionMismatch,
                 $"Worker '{_options.WorkerId}' has flow '{command.FlowName}' version {registered.Flow.Version}, but the command is for version {command.FlowVersion}. Deploy the same flow definition to orchestrator and workers.",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -61,7 +61,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
         if (!registered.Flow.TryGetNode(command.NodeName, out var node))
         {
-            await FailAsync(context, startedAt, queue, "Resolute.UnknownNode",
+            await FailAsync(context, startedAt, queue, ErrorTypes.UnknownNode,
                 $"Flow '{command.FlowName}' on worker '{_options.WorkerId}' has no node '{command.NodeName}'.",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -74,7 +74,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
-            await FailAsync(context, startedAt, queue, "Resolute.InvalidInput",
+            await FailAsync(context, startedAt, queue, ErrorTypes.InvalidInput,
                 $"The input of node '{node.Name}' does not read as {ResoluteJson.DisplayName(node.InputType)}: {e.Message}",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -108,7 +108,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         catch (Exception e) when (e is OperationCanceledException && running.CancelledByRun)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-            await FailAsync(context, startedAt, queue, "Resolute.NodeCancelled",
+            await FailAsync(context, startedAt, queue, ErrorTypes.NodeCancelled,
                 $"Node '{node.Name}' was cancelled because its run was cancelled; its CancellationToken fired.",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -116,7 +116,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         catch (Exception e) when (e is OperationCanceledException && timeout.IsCancellationRequested)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "timeout");
-            await FailAsync(context, startedAt, queue, "Resolute.NodeTimeout",
+            await FailAsync(context, startedAt, queue, ErrorTypes.NodeTimeout,
                 $"Node '{node.Name}' did not finish within its timeout of {command.Timeout}; its CancellationToken was cancelled.",
                 retryable: true).ConfigureAwait(false);
             return;
@@ -136,7 +136,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException)
         {
-            await FailAsync(context, startedAt, queue, "Resolute.InvalidOutput",
+            await FailAsync(context, startedAt, queue, ErrorTypes.InvalidOutput,
                 $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.Message}",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -144,7 +144,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
         if (Encoding.UTF8.GetByteCount(outputJson) > _options.MaxPayloadBytes)
         {
-            await FailAsync(context, startedAt, queue, "Resolute.PayloadTooLarge",
+            await FailAsync(context, startedAt, queue, ErrorTypes.PayloadTooLarge,
                 $"Node '{node.Name}' returned {Encoding.UTF8.GetByteCount(outputJson)} bytes of output; the limit is {_options.MaxPayloadBytes} bytes. Return a reference (an id, a blob URL) instead of the data.",
                 retryable: false).ConfigureAwait(false);
             return;

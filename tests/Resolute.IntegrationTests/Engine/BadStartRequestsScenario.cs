@@ -30,7 +30,7 @@ public sealed class BadStartRequestsScenario(SingleWorkerCluster cluster, ITestO
         Assert.Equal(RunStatus.Failed, bad.Status);
         Assert.Equal("no-such-flow", bad.FlowName);
         Assert.NotNull(bad.Error);
-        Assert.Equal("Resolute.UnknownFlow", bad.Error.Error.Type);
+        Assert.Equal(ErrorTypes.UnknownFlow, bad.Error.Error.Type);
         Assert.Contains("'no-such-flow'", bad.Error.Error.Message, StringComparison.Ordinal);
         Assert.Empty(bad.History);
         // The reason stays queryable.
@@ -89,7 +89,7 @@ public sealed class BadStartRequestsScenario(SingleWorkerCluster cluster, ITestO
 
         Assert.Equal(RunStatus.Failed, bad.Status);
         Assert.NotNull(bad.Error);
-        Assert.Equal("Resolute.InvalidInput", bad.Error.Error.Type);
+        Assert.Equal(ErrorTypes.InvalidInput, bad.Error.Error.Type);
         Assert.Contains("not valid JSON", bad.Error.Error.Message, StringComparison.Ordinal);
         Assert.Empty(bad.History);
         AssertGoodRun(good, 8);

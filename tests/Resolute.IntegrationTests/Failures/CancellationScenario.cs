@@ -28,14 +28,14 @@ public sealed class CancellationScenario(FailuresCluster cluster, ITestOutputHel
 
         run.AssertStatus(RunStatus.Cancelled);
         Assert.NotNull(run.Error);
-        Assert.Equal(("cancellable-trip", "charge-card", "Resolute.RunCancelled"), (run.Error.FlowName, run.Error.StepName, run.Error.Error.Type));
+        Assert.Equal(("cancellable-trip", "charge-card", ErrorTypes.RunCancelled), (run.Error.FlowName, run.Error.StepName, run.Error.Error.Type));
         Assert.Contains("customer changed plans", run.Error.Error.Message, StringComparison.Ordinal);
         Assert.Empty(run.Snapshot.CompensationErrors);
 
         var flight = run.Once("book-flight", NodeExecutionOutcome.Completed);
         var hotel = run.Once("book-hotel", NodeExecutionOutcome.Completed);
         var charge = run.Once("charge-card", NodeExecutionOutcome.Failed);
-        Assert.Equal("Resolute.NodeCancelled", charge.Error?.Type);
+        Assert.Equal(ErrorTypes.NodeCancelled, charge.Error?.Type);
         Assert.Equal("w1", charge.WorkerId);
         Assert.True(Seconds(charge.StartedAt, charge.EndedAt) < 30, "charge-card ran on towards its 60 s timeout instead of being cancelled");
         var fired = Cluster.Probes(runId).Single(p => p.What == "token-fired");

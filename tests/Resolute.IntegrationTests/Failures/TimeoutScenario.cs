@@ -28,7 +28,7 @@ public sealed class TimeoutScenario(FailuresCluster cluster, ITestOutputHelper o
         Assert.Equal(new Created("slow", "ok-T1", 2), run.State.Get<Created>("slow"));
         var attempts = run.Attempts("slow");
         Assert.Equal([(1, NodeExecutionOutcome.Failed), (2, NodeExecutionOutcome.Completed)], attempts.Select(a => (a.Attempt, a.Outcome)));
-        Assert.Equal("Resolute.NodeTimeout", attempts[0].Error?.Type);
+        Assert.Equal(ErrorTypes.NodeTimeout, attempts[0].Error?.Type);
         Assert.Contains("did not finish within its timeout of 00:00:01", attempts[0].Error!.Message, StringComparison.Ordinal);
         Assert.Equal("w1", attempts[0].WorkerId);
         AssertBetween(Seconds(attempts[0].StartedAt, attempts[0].EndedAt), 0.9, 1.6, "attempt 1 ran");

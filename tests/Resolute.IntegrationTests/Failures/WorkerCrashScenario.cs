@@ -28,7 +28,7 @@ public sealed class WorkerCrashScenario(DeadlineCluster cluster, ITestOutputHelp
         var detected = await Cluster.WaitUntilAsync(
             runId, r => r.History.Any(e => e.NodeName == "crash-prone" && e.Attempt == 1 && e.Outcome == NodeExecutionOutcome.Failed), "the deadline of attempt 1", TimeSpan.FromSeconds(20));
         var first = detected.Attempts("crash-prone")[0];
-        Assert.Equal("Resolute.DeadlineExceeded", first.Error?.Type);
+        Assert.Equal(ErrorTypes.DeadlineExceeded, first.Error?.Type);
         Assert.Contains("No reply for node 'crash-prone' attempt 1", first.Error!.Message, StringComparison.Ordinal);
         Assert.Null(first.WorkerId);
         AssertBetween(Seconds(first.DispatchedAt, first.EndedAt), 12.0, 14.0, "dispatch to deadline");

@@ -21,16 +21,16 @@ public sealed class BadInputTests
         Assert.Equal(RunStatus.Failed, sim.Status);
         Assert.Empty(sim.Dispatches);
         var error = Assert.IsType<RunError>(sim.Error);
-        Assert.Equal("Resolute.UnknownFlow", error.Error.Type);
+        Assert.Equal(ErrorTypes.UnknownFlow, error.Error.Type);
         Assert.Equal("shipping", error.FlowName);
         Assert.Contains("'shipping'", error.Error.Message, StringComparison.Ordinal);
         Assert.Contains("'billing', 'orders'", error.Error.Message, StringComparison.Ordinal);
         var failed = sim.SingleEvent<FlowRunFailed>();
         Assert.Equal(RunStatus.Failed, failed.Status);
-        Assert.Equal("Resolute.UnknownFlow", failed.Error.Error.Type);
+        Assert.Equal(ErrorTypes.UnknownFlow, failed.Error.Error.Type);
         Assert.Empty(sim.Events.OfType<FlowRunStarted>());
         Assert.NotNull(sim.Run.EndedAt);
-        Assert.Contains("Resolute.UnknownFlow", sim.Run.ErrorSummary, StringComparison.Ordinal);
+        Assert.Contains(ErrorTypes.UnknownFlow, sim.Run.ErrorSummary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,9 +53,9 @@ public sealed class BadInputTests
 
         Assert.Equal(RunStatus.Failed, decision.Status);
         Assert.Empty(sim.Dispatches);
-        Assert.Equal("Resolute.InvalidInput", sim.Error!.Error.Type);
+        Assert.Equal(ErrorTypes.InvalidInput, sim.Error!.Error.Type);
         Assert.Contains("not valid JSON", sim.Error.Error.Message, StringComparison.Ordinal);
-        Assert.Equal("Resolute.InvalidInput", sim.SingleEvent<FlowRunFailed>().Error.Error.Type);
+        Assert.Equal(ErrorTypes.InvalidInput, sim.SingleEvent<FlowRunFailed>().Error.Error.Type);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class BadInputTests
         Assert.Empty(sim.Dispatches);
         var error = sim.Error!;
         Assert.Equal("count-things", error.NodeName);
-        Assert.Equal("Resolute.InvalidInput", error.Error.Type);
+        Assert.Equal(ErrorTypes.InvalidInput, error.Error.Type);
         Assert.Contains("'count-things'", error.Error.Message, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Failed, sim.SingleEvent<FlowRunFailed>().Status);
     }
@@ -83,7 +83,7 @@ public sealed class BadInputTests
 
         Assert.Equal(RunStatus.Failed, decision.Status);
         Assert.Empty(sim.Dispatches);
-        Assert.Equal("Resolute.PayloadTooLarge", sim.Error!.Error.Type);
+        Assert.Equal(ErrorTypes.PayloadTooLarge, sim.Error!.Error.Type);
         Assert.Contains("100", sim.Error.Error.Message, StringComparison.Ordinal);
     }
 
@@ -110,7 +110,7 @@ public sealed class BadInputTests
 
         Assert.Equal(RunStatus.Failed, sim.Status);
         Assert.Equal(1, sim.DispatchCount("a"));
-        Assert.Equal("Resolute.PayloadTooLarge", sim.Error!.Error.Type);
+        Assert.Equal(ErrorTypes.PayloadTooLarge, sim.Error!.Error.Type);
         Assert.False(sim.State.Has("a"));
     }
 
@@ -124,7 +124,7 @@ public sealed class BadInputTests
 
         Assert.Equal(RunStatus.Failed, sim.Status);
         Assert.Equal(1, sim.DispatchCount("a"));
-        Assert.Equal("Resolute.InvalidOutput", sim.Error!.Error.Type);
+        Assert.Equal(ErrorTypes.InvalidOutput, sim.Error!.Error.Type);
         Assert.Contains("'a'", sim.Error.Error.Message, StringComparison.Ordinal);
     }
 }

@@ -26,7 +26,7 @@ public sealed class DuplicateReplyTests
         Assert.Equal(1, sim.DispatchCount("a"));
         Assert.Equal(1, sim.DispatchCount("b"));
         Assert.Equal(0, sim.DispatchCount("c"));
-        Assert.Equal(["a"], sim.Progress.CompletedNodes);
+        Assert.Equal(["a"], sim.Progress.Completions.Select(c => c.NodeName));
         Assert.Equal(progressBefore, sim.Run.ProgressJson);
     }
 

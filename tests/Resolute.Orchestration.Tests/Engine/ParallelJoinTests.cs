@@ -57,7 +57,7 @@ public sealed class ParallelJoinTests
         sim.Complete("slack", new Text("S"));
 
         Assert.Equal(["aggregate"], sim.JustDispatched);
-        Assert.Equal(["fetch", "github", "jira", "slack"], sim.Progress.CompletedNodes);
+        Assert.Equal(["fetch", "github", "jira", "slack"], sim.Progress.Completions.Select(c => c.NodeName));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class CancelTests
 
         Assert.Equal(RunStatus.Cancelled, sim.Status);
         Assert.Equal(0, sim.DispatchCount("three"));
-        Assert.Equal("Resolute.RunCancelled", sim.Error!.Error.Type);
+        Assert.Equal(ErrorTypes.RunCancelled, sim.Error!.Error.Type);
         Assert.Contains("customer changed their mind", sim.Error.Error.Message, StringComparison.Ordinal);
         var ended = sim.SingleEvent<FlowRunFailed>();
         Assert.Equal(RunStatus.Cancelled, ended.Status);

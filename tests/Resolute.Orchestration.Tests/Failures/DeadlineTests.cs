@@ -42,7 +42,7 @@ public sealed class DeadlineTests
         Assert.Empty(due.Dispatches);
         var timedOut = sim.Executions("a")[0];
         Assert.Equal(NodeExecutionOutcome.Failed, timedOut.Outcome);
-        Assert.Equal("Resolute.DeadlineExceeded", timedOut.Error!.Type);
+        Assert.Equal(ErrorTypes.DeadlineExceeded, timedOut.Error!.Type);
         var retry = sim.Executions("a")[1];
         Assert.Equal(NodeExecutionOutcome.RetryScheduled, retry.Outcome);
         Assert.Equal(2, retry.Attempt);
@@ -121,7 +121,7 @@ public sealed class DeadlineTests
         var decision = sim.WakeWhenDue();
 
         Assert.Equal(["undo-one"], decision.Dispatches.Select(d => d.Command.NodeName));
-        Assert.Equal("Resolute.DeadlineExceeded", sim.Error!.Error.Type);
+        Assert.Equal(ErrorTypes.DeadlineExceeded, sim.Error!.Error.Type);
         Assert.Equal("two", sim.Error.NodeName);
         sim.Complete("undo-one");
         Assert.Equal(RunStatus.Failed, sim.Status);

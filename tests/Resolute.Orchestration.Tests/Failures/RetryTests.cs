@@ -150,7 +150,7 @@ public sealed class RetryTests
 
         Assert.Equal(RunStatus.Failed, decision.Status);
         Assert.Equal(1, sim.DispatchCount("a"));
-        Assert.DoesNotContain(sim.Progress.Executions, e => e.Outcome == NodeExecutionOutcome.RetryScheduled);
+        Assert.DoesNotContain(sim.History, e => e.Outcome == NodeExecutionOutcome.RetryScheduled);
         Assert.Equal(1, sim.Error!.Attempt);
         Assert.Null(sim.Run.NextWakeAt);
     }

@@ -80,7 +80,7 @@ public sealed class RunEventTests
         Assert.Equal([running.ExecutionId], stop.ExecutionIds);
         Assert.Equal("no longer needed", stop.Reason);
 
-        sim.Fail("one", "Resolute.NodeCancelled", retryable: false);
+        sim.Fail("one", ErrorTypes.NodeCancelled, retryable: false);
 
         Assert.Equal(RunStatus.Cancelled, sim.Status);
         Assert.Equal("no longer needed", sim.SingleEvent<FlowRunCancelled>().Reason);

@@ -15,12 +15,13 @@ internal sealed class RunSimulator
 {
     private readonly List<NodeDispatch> _dispatches = [];
     private readonly List<object> _events = [];
+    private readonly List<NodeExecution> _history = [];
 
-    public RunSimulator(FlowRegistry registry, OrchestratorOptions? options = null)
+    public RunSimulator(FlowRegistry registry, OrchestratorOptions? options = null, Func<Guid>? newExecutionId = null)
     {
         Registry = registry;
         Options = options ?? new OrchestratorOptions();
-        Decider = new FlowRunDecider(registry, Time, Options);
+        Decider = new FlowRunDecider(registry, Time, Options, newExecutionId);
     }
 
     /// <summary>The run id every simulated run uses.</summary>
@@ -45,8 +46,11 @@ internal sealed class RunSimulator
     /// <summary>The state as persisted on the run.</summary>
     public FlowState State => FlowState.FromJson(Run.StateJson);
 
-    /// <summary>The progress as persisted on the run.</summary>
-    public FlowRunProgress Progress => FlowRunProgress.FromJson(Run.ProgressJson);
+    /// <summary>The run state as persisted on the run.</summary>
+    public RunState Progress => RunStateStore.Load(Run);
+
+    /// <summary>Every attempt so far in creation order: those that ended (the history rows the saga writes) and the open ones.</summary>
+    public IReadOnlyList<NodeExecution> History => _history.Concat(Progress.Open).OrderBy(e => e.Sequence).ToList();
 
     /// <summary>The run's error (the original failure or cancellation).</summary>
     public RunError? Error => Progress.Error;
@@ -67,7 +71,7 @@ internal sealed class RunSimulator
     public IReadOnlyList<string> JustDispatched => Last?.Dispatches.Select(d => d.Command.NodeName).ToList() ?? [];
 
     /// <summary>Names of the nodes awaiting a reply, in dispatch order.</summary>
-    public IReadOnlyList<string> PendingNodes => Progress.Executions.Where(e => e.Outcome == NodeExecutionOutcome.Pending).Select(e => e.NodeName).ToList();
+    public IReadOnlyList<string> PendingNodes => Progress.Open.Where(e => e.Outcome == NodeExecutionOutcome.Pending).Select(e => e.NodeName).ToList();
 
     /// <summary>Every event published so far.</summary>
     public IReadOnlyList<object> Events => _events;
@@ -84,7 +88,7 @@ internal sealed class RunSimulator
     public int DispatchCount(string nodeName) => Commands.Count(c => c.NodeName == nodeName);
 
     /// <summary>Every attempt of <paramref name="nodeName"/>, in order.</summary>
-    public IReadOnlyList<NodeExecution> Executions(string nodeName) => Progress.Executions.Where(e => e.NodeName == nodeName).ToList();
+    public IReadOnlyList<NodeExecution> Executions(string nodeName) => History.Where(e => e.NodeName == nodeName).ToList();
 
     /// <summary>Starts the run of the only registered flow with <paramref name="input"/> serialised as JSON.</summary>
     public FlowRunDecision Start(object? input = null) =>
@@ -102,7 +106,7 @@ internal sealed class RunSimulator
     /// <summary>The command of the attempt of <paramref name="nodeName"/> that awaits a reply.</summary>
     public ExecuteNode PendingCommand(string nodeName)
     {
-        var pending = Progress.Executions
+        var pending = Progress.Open
             .Where(e => e.NodeName == nodeName && e.Outcome == NodeExecutionOutcome.Pending)
             .Select(e => e.ExecutionId)
             .ToHashSet();
@@ -171,7 +175,7 @@ internal sealed class RunSimulator
         {
             attempts++;
             Fail(nodeName);
-            if (!Progress.Executions.Any(e => e.NodeName == nodeName && e.Outcome == NodeExecutionOutcome.RetryScheduled))
+            if (!Progress.Open.Any(e => e.NodeName == nodeName && e.Outcome == NodeExecutionOutcome.RetryScheduled))
             {
                 return attempts;
             }
@@ -195,6 +199,7 @@ internal sealed class RunSimulator
         Last = decision;
         _dispatches.AddRange(decision.Dispatches);
         _events.AddRange(decision.Events);
+        _history.AddRange(decision.EndedExecutions);
         Run.CurrentState = decision.Status.ToString();
         return decision;
     }

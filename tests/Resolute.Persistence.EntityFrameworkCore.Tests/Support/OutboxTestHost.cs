@@ -135,11 +135,12 @@ public sealed class OutboxTestHost : IAsyncDisposable
         return await db.OutboxMessages.AsNoTracking().Where(x => x.RunId == runId).ToListAsync().ConfigureAwait(false);
     }
 
-    public async Task<List<InboxMessage>> InboxRowsAsync(IReadOnlyCollection<Guid> messageIds)
+    /// <summary>The run's history rows (ended attempts), in creation order.</summary>
+    public async Task<List<NodeExecution>> HistoryRowsAsync(Guid runId)
     {
         await using var scope = _provider.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
-        return await db.InboxMessages.AsNoTracking().Where(x => messageIds.Contains(x.MessageId)).ToListAsync().ConfigureAwait(false);
+        return await db.NodeExecutions.AsNoTracking().Where(x => x.RunId == runId).OrderBy(x => x.Sequence).ToListAsync().ConfigureAwait(false);
     }
 
     /// <summary>Node commands sent for a run so far (MessageId, command).</summary>

@@ -1,19 +1,5 @@
 namespace Resolute.Contracts;
 
-/// <summary>Request: the current snapshot of a run. Answered with <see cref="FlowRunSnapshot"/> or <see cref="FlowRunNotFound"/>.</summary>
-public sealed record GetFlowRun
-{
-    /// <summary>The run.</summary>
-    public required Guid RunId { get; init; }
-}
-
-/// <summary>Response: no run with that id exists (yet).</summary>
-public sealed record FlowRunNotFound
-{
-    /// <summary>The run asked for.</summary>
-    public required Guid RunId { get; init; }
-}
-
 /// <summary>Response: a run as stored by the orchestrator.</summary>
 public sealed record FlowRunSnapshot
 {
@@ -108,17 +94,4 @@ public sealed record NodeExecutionRecord
 
     /// <summary>The error of a failed attempt.</summary>
     public ErrorInfo? Error { get; init; }
-}
-
-/// <summary>
-/// Internal to the orchestrator: a run has a due timer (retry back-off, attempt deadline). Sent by the timer poller
-/// to the orchestrator queue; handling it twice is harmless.
-/// </summary>
-public sealed record WakeFlowRun
-{
-    /// <summary>The run.</summary>
-    public required Guid RunId { get; init; }
-
-    /// <summary>The wake-up time the poller saw.</summary>
-    public DateTimeOffset DueAt { get; init; }
 }

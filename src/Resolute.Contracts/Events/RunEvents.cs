@@ -133,6 +133,12 @@ public sealed record FlowRunNodeFailed
     /// <summary>True when another attempt is scheduled.</summary>
     public bool WillRetry { get; init; }
 
+    /// <summary>
+    /// True when the node is best-effort (<c>ContinueOnError</c>) and this was its last attempt: its step does not fail,
+    /// nothing is stored under its key, and the run goes on.
+    /// </summary>
+    public bool ContinuesRun { get; init; }
+
     /// <summary>When.</summary>
     public DateTimeOffset FailedAt { get; init; }
 }

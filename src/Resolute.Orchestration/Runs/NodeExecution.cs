@@ -1,56 +1,23 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Resolute.Contracts;
-using Resolute.Serialization;
 
 namespace Resolute.Orchestration.Runs;
 
 /// <summary>
-/// What the orchestrator remembers about a run besides its <see cref="FlowState"/>: every node execution (pending
-/// ones and history), the order in which step nodes completed (compensation runs in reverse), the compensation
-/// still to do, and the errors. Stored as JSON in <see cref="FlowRun.ProgressJson"/>.
+/// One attempt of one node. While open (<see cref="NodeExecutionOutcome.Pending"/> or
+/// <see cref="NodeExecutionOutcome.RetryScheduled"/>) it lives in the run's <see cref="RunState.Open"/>; once it ended it
+/// is written as a row of its own (the run's history), so that handling a message costs what is open, not what happened.
 /// </summary>
-public sealed class FlowRunProgress
-{
-    /// <summary>Every execution, in dispatch order.</summary>
-    public List<NodeExecution> Executions { get; set; } = [];
-
-    /// <summary>Step nodes that completed, in completion order.</summary>
-    public List<string> CompletedNodes { get; set; } = [];
-
-    /// <summary>True once the current step failed: nothing new is dispatched; running siblings are awaited.</summary>
-    public bool StepFailed { get; set; }
-
-    /// <summary>Compensations not yet run: (compensation node, node it undoes), in the order they will run.</summary>
-    public List<PendingCompensation> CompensationQueue { get; set; } = [];
-
-    /// <summary>The original failure (or the cancellation), once there is one.</summary>
-    public RunError? Error { get; set; }
-
-    /// <summary>Compensations that failed after their retries.</summary>
-    public List<RunError> CompensationErrors { get; set; } = [];
-
-    /// <summary>Set when the run was cancelled; the run ends Cancelled instead of Failed.</summary>
-    public string? CancelReason { get; set; }
-
-    /// <summary>Executions still awaiting a reply or a retry timer.</summary>
-    public IEnumerable<NodeExecution> Open => Executions.Where(e => e.Outcome is NodeExecutionOutcome.Pending or NodeExecutionOutcome.RetryScheduled);
-
-    /// <summary>Reads progress JSON (an empty document gives empty progress).</summary>
-    public static FlowRunProgress FromJson(string? json) =>
-        string.IsNullOrWhiteSpace(json) ? new FlowRunProgress() : JsonSerializer.Deserialize<FlowRunProgress>(json, ResoluteJson.Options) ?? new FlowRunProgress();
-
-    /// <summary>Writes progress as JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, ResoluteJson.Options);
-
-    /// <summary>The execution with this id, or null.</summary>
-    public NodeExecution? Find(Guid executionId) => Executions.Find(e => e.ExecutionId == executionId);
-}
-
-/// <summary>One attempt of one node.</summary>
 public sealed class NodeExecution
 {
     /// <summary>The attempt's id; replies carry it.</summary>
     public Guid ExecutionId { get; set; }
+
+    /// <summary>The run.</summary>
+    public Guid RunId { get; set; }
+
+    /// <summary>Order of creation within the run (history is listed in this order).</summary>
+    public int Sequence { get; set; }
 
     /// <summary>The node.</summary>
     public string NodeName { get; set; } = string.Empty;
@@ -94,6 +61,19 @@ public sealed class NodeExecution
     /// <summary>The error of a failed attempt.</summary>
     public ErrorInfo? Error { get; set; }
 
+    /// <summary>True while the attempt awaits a reply or a retry timer.</summary>
+    [JsonIgnore]
+    public bool IsOpen => Outcome is NodeExecutionOutcome.Pending or NodeExecutionOutcome.RetryScheduled;
+
+    /// <summary>When this open attempt needs the orchestrator without a message: its retry time or its deadline.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? WakeAt => Outcome switch
+    {
+        NodeExecutionOutcome.RetryScheduled => RetryAt,
+        NodeExecutionOutcome.Pending => DeadlineAt,
+        _ => null,
+    };
+
     /// <summary>The contract view of this execution.</summary>
     public NodeExecutionRecord ToRecord() => new()
     {
@@ -110,6 +90,11 @@ public sealed class NodeExecution
         Error = Error,
     };
 }
+
+/// <summary>A step node that completed, in completion order (compensation runs in reverse).</summary>
+/// <param name="NodeName">The node.</param>
+/// <param name="StepName">Its step.</param>
+public sealed record CompletedNode(string NodeName, string StepName);
 
 /// <summary>A compensation waiting its turn.</summary>
 /// <param name="CompensationNode">The compensation node's name.</param>

@@ -1,0 +1,44 @@
+namespace Resolute.Contracts;
+
+/// <summary>
+/// The orchestrator's command to run one attempt of one node; sent to the node's task queue. A worker that does not
+/// know <see cref="FlowName"/> at <see cref="FlowVersion"/>, or the node, answers <see cref="NodeFailed"/> (not retryable).
+/// </summary>
+public sealed record ExecuteNode
+{
+    /// <summary>The run.</summary>
+    public required Guid RunId { get; init; }
+
+    /// <summary>Unique per attempt; replies carry it, so a duplicate or stale reply is recognised.</summary>
+    public required Guid ExecutionId { get; init; }
+
+    /// <summary>The flow's name.</summary>
+    public required string FlowName { get; init; }
+
+    /// <summary>The flow definition's version (<c>Flow.Version</c>).</summary>
+    public required string FlowVersion { get; init; }
+
+    /// <summary>The node to run.</summary>
+    public required string NodeName { get; init; }
+
+    /// <summary>The step the node belongs to (for compensations: the step of the node being undone).</summary>
+    public required string StepName { get; init; }
+
+    /// <summary>1 for the first attempt.</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>Stable across attempts of this node in this run.</summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>The node input as JSON, computed by the orchestrator when the node was dispatched.</summary>
+    public string? InputJson { get; init; }
+
+    /// <summary>True when this runs a compensation node.</summary>
+    public bool IsCompensation { get; init; }
+
+    /// <summary>How long the attempt may run before its token fires.</summary>
+    public required TimeSpan Timeout { get; init; }
+
+    /// <summary>When the orchestrator dispatched the attempt.</summary>
+    public DateTimeOffset DispatchedAt { get; init; }
+}

@@ -1,0 +1,117 @@
+using Resolute.Contracts;
+using Resolute.Orchestration.Runs;
+
+namespace Resolute.Orchestration.Decisions;
+
+/// <summary>
+/// Retries and deadlines: a failed attempt is retried as its node's <see cref="RetryPolicy"/> allows (a durable timer on
+/// the run), otherwise it fails for good — its step, or, for a compensation, the compensation. Also turns attempts past
+/// their deadline into failures and dispatches retries that are due.
+/// </summary>
+internal static class AttemptFailures
+{
+    /// <summary>An attempt failed as <paramref name="failure"/> says (a worker's reply, a deadline, a rejected output).</summary>
+    public static void Apply(RunTurn turn, NodeExecution attempt, NodeFailed failure)
+    {
+        var state = turn.State;
+        attempt.StartedAt = failure.StartedAt;
+        attempt.WorkerId = failure.WorkerId;
+        attempt.Error = failure.Error;
+        turn.End(attempt, NodeExecutionOutcome.Failed, failure.FailedAt);
+
+        var node = turn.Flow.GetNode(attempt.NodeName);
+        var policy = node.RetryPolicy;
+        var mayRetry = failure.Retryable
+                       && policy.AllowsAnotherAttempt(attempt.Attempt)
+                       && (attempt.IsCompensation || !state.StepFailed);
+        turn.Publish(new FlowRunNodeFailed
+        {
+            RunId = state.RunId,
+            FlowName = state.FlowName,
+            StepName = attempt.StepName,
+            NodeName = attempt.NodeName,
+            Attempt = attempt.Attempt,
+            IsCompensation = attempt.IsCompensation,
+            Error = failure.Error,
+            WillRetry = mayRetry,
+            ContinuesRun = !mayRetry && !attempt.IsCompensation && node.ContinuesOnError,
+            FailedAt = turn.Now,
+        });
+
+        if (mayRetry)
+        {
+            var next = turn.NewAttempt(attempt.NodeName, attempt.StepName, attempt.Attempt + 1, attempt.IsCompensation, attempt.CompensatesNode);
+            next.InputJson = attempt.InputJson;
+            next.Outcome = NodeExecutionOutcome.RetryScheduled;
+            // The back-off counts from when the attempt failed, not from when its reply reached the orchestrator
+            // (a worker clock running ahead cannot push the retry into the future).
+            next.RetryAt = Earliest(failure.FailedAt, turn.Now) + policy.GetDelayBefore(next.Attempt);
+            state.Open.Add(next);
+            turn.Publish(new FlowRunRetryScheduled
+            {
+                RunId = state.RunId,
+                FlowName = state.FlowName,
+                NodeName = next.NodeName,
+                NextAttempt = next.Attempt,
+                DueAt = next.RetryAt.Value,
+            });
+            return;
+        }
+
+        var error = turn.RunError(attempt.StepName, attempt.NodeName, attempt.Attempt, failure.Error);
+        if (attempt.IsCompensation)
+        {
+            CompensationPolicy.FailedForGood(turn, attempt, error);
+        }
+        else
+        {
+            StepJoin.FailedForGood(turn, node, error);
+        }
+    }
+
+    /// <summary>Dispatches due retries and fails attempts past their deadline; false when nothing was due.</summary>
+    public static bool ApplyDueTimers(RunTurn turn)
+    {
+        var state = turn.State;
+        var acted = false;
+        foreach (var attempt in state.Open.ToList())
+        {
+            if (attempt.Outcome == NodeExecutionOutcome.RetryScheduled && attempt.RetryAt <= turn.Now)
+            {
+                acted = true;
+                if (state.StepFailed && !attempt.IsCompensation)
+                {
+                    // The step already failed: nothing new is dispatched.
+                    turn.End(attempt, NodeExecutionOutcome.Abandoned);
+                }
+                else
+                {
+                    NodeDispatcher.Dispatch(turn, attempt, turn.Flow.GetNode(attempt.NodeName));
+                }
+            }
+            else if (attempt.Outcome == NodeExecutionOutcome.Pending && attempt.DeadlineAt <= turn.Now)
+            {
+                acted = true;
+                Apply(turn, attempt, new NodeFailed
+                {
+                    RunId = state.RunId,
+                    ExecutionId = attempt.ExecutionId,
+                    NodeName = attempt.NodeName,
+                    Attempt = attempt.Attempt,
+                    Retryable = true,
+                    Error = new ErrorInfo
+                    {
+                        Type = ErrorTypes.DeadlineExceeded,
+                        Message = $"No reply for node '{attempt.NodeName}' attempt {attempt.Attempt} by {attempt.DeadlineAt:O} (node timeout plus {turn.Options.DeadlineGrace.TotalSeconds:0}s grace); the worker may have stopped. The attempt counts as failed.",
+                    },
+                    StartedAt = attempt.DispatchedAt,
+                    FailedAt = turn.Now,
+                });
+            }
+        }
+
+        return acted;
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset failedAt, DateTimeOffset now) => failedAt == default || failedAt > now ? now : failedAt;
+}

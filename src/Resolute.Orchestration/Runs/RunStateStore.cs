@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Resolute.Contracts;
+using Resolute.Serialization;
+
+namespace Resolute.Orchestration.Runs;
+
+/// <summary>
+/// The one place that reads a <see cref="RunState"/> from a <see cref="FlowRun"/> row and writes it back. The row keeps
+/// the queryable columns; <see cref="FlowRun.StateJson"/> the <see cref="FlowState"/>; <see cref="FlowRun.ProgressJson"/>
+/// the open attempts, completion order, compensation queue and errors.
+/// </summary>
+public static class RunStateStore
+{
+    /// <summary>The run state of <paramref name="row"/>.</summary>
+    /// <exception cref="FormatException">The row's JSON is not a run state document.</exception>
+    public static RunState Load(FlowRun row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var progress = ReadProgress(row.ProgressJson);
+        return new RunState
+        {
+            RunId = row.CorrelationId,
+            FlowName = row.FlowName,
+            FlowVersion = row.FlowVersion,
+            Status = row.Status,
+            Cursor = row.Cursor,
+            CurrentStep = row.CurrentStep,
+            Data = string.IsNullOrWhiteSpace(row.StateJson) ? new FlowState() : FlowState.FromJson(row.StateJson),
+            Open = progress.Open ?? [],
+            Completions = progress.Completions ?? [],
+            StepFailed = progress.StepFailed,
+            CompensationQueue = progress.CompensationQueue ?? [],
+            Error = progress.Error,
+            CompensationErrors = progress.CompensationErrors ?? [],
+            CancelReason = progress.CancelReason,
+            ExecutionCount = progress.ExecutionCount,
+            EndedAt = row.EndedAt,
+        };
+    }
+
+    /// <summary>
+    /// Writes <paramref name="state"/> into <paramref name="row"/>. <paramref name="stateJson"/> is the serialised
+    /// <see cref="RunState.Data"/> when it changed, or null to keep the row's (the state is serialised at most once a message).
+    /// </summary>
+    public static void Store(RunState state, FlowRun row, string? stateJson, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(row);
+        row.CorrelationId = state.RunId;
+        row.FlowName = state.FlowName;
+        row.FlowVersion = state.FlowVersion;
+        row.Cursor = state.Cursor;
+        row.CurrentStep = state.CurrentStep;
+        if (stateJson is not null)
+        {
+            row.StateJson = stateJson;
+        }
+
+        row.ProgressJson = WriteProgress(state);
+        row.ErrorSummary = Truncate(state.Error?.ToString(), 2000);
+        row.UpdatedAt = now;
+        row.EndedAt = state.EndedAt;
+        row.NextWakeAt = state.NextWakeAt;
+    }
+
+    /// <summary>The open attempts stored in a row (for status queries, beside the history rows).</summary>
+    public static IReadOnlyList<NodeExecution> OpenAttempts(FlowRun row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return ReadProgress(row.ProgressJson).Open ?? [];
+    }
+
+    /// <summary>The errors stored in a row: the run's error and those of failed compensations.</summary>
+    public static (RunError? Error, IReadOnlyList<RunError> CompensationErrors) Errors(FlowRun row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var progress = ReadProgress(row.ProgressJson);
+        return (progress.Error, progress.CompensationErrors ?? []);
+    }
+
+    private static ProgressDocument ReadProgress(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return new ProgressDocument();
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ProgressDocument>(json, ResoluteJson.Options) ?? new ProgressDocument();
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"The run's progress JSON does not read as a run state: {e.Message}", e);
+        }
+    }
+
+    private static string WriteProgress(RunState state) => JsonSerializer.Serialize(
+        new ProgressDocument
+        {
+            Open = state.Open.Count == 0 ? null : state.Open,
+            Completions = state.Completions.Count == 0 ? null : state.Completions,
+            StepFailed = state.StepFailed,
+            CompensationQueue = state.CompensationQueue.Count == 0 ? null : state.CompensationQueue,
+            Error = state.Error,
+            CompensationErrors = state.CompensationErrors.Count == 0 ? null : state.CompensationErrors,
+            CancelReason = state.CancelReason,
+            ExecutionCount = state.ExecutionCount,
+        },
+        ResoluteJson.Options);
+
+    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+
+    // The stored shape of progress_json; empty lists are left out to keep the row small.
+    private sealed class ProgressDocument
+    {
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<NodeExecution>? Open { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<CompletedNode>? Completions { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool StepFailed { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<PendingCompensation>? CompensationQueue { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public RunError? Error { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<RunError>? CompensationErrors { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? CancelReason { get; set; }
+
+        public int ExecutionCount { get; set; }
+    }
+}
