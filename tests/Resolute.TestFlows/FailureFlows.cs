@@ -43,6 +43,9 @@ public sealed record Created(string Node, string Reference, int Attempt);
 /// <summary>Input of a compensation: the output of the node it compensates, read from FlowState, and the run's script.</summary>
 public sealed record UndoRequest(Created Received, FailureScript Script);
 
+/// <summary>What an aggregating node found: the references of the outputs present.</summary>
+public sealed record Aggregated(IReadOnlyList<string> References);
+
 /// <summary>Output of a compensation: echoes what it received.</summary>
 public sealed record Undone(string Compensation, Created Received);
 
@@ -111,6 +114,18 @@ public static class ScriptedNodes
                 return RunAsync(request.Script, context, () => new Undone(name, request.Received));
             })
             .WithInput(state => new UndoRequest(state.Get<Created>(forNode), state.GetInput<FailureScript>()!));
+
+    /// <summary>
+    /// An aggregating node that reads the outputs of <paramref name="keys"/> that are present (best-effort siblings may
+    /// have stored nothing) and lists their references.
+    /// </summary>
+    public static Node<Aggregated, Aggregated> Aggregate(string name, params string[] keys) =>
+        Node.Create<Aggregated, Aggregated>(name, (Aggregated found, NodeContext context) =>
+            {
+                Probe(context, "received", string.Join(",", found.References));
+                return Task.FromResult(found);
+            })
+            .WithInput(state => new Aggregated(keys.Select(k => state.GetOrDefault<Created>(k)?.Reference).OfType<string>().ToList()));
 
     /// <summary>Writes a probe line.</summary>
     public static void Probe(NodeContext context, string what, string detail = "")
@@ -240,8 +255,23 @@ public static class FailureFlows
         .Then(ScriptedNodes.Create("send-confirmation", "cnf").WithRetry(QuickRetry))
         .Build();
 
+    /// <summary>
+    /// The seed's "partial success acceptable": <c>fetch</c>, then <c>enrich-a</c>, <c>enrich-b</c>, <c>enrich-c</c> in
+    /// parallel, each best-effort (<c>ContinueOnError</c>, quick retries), then <c>aggregate</c>, which lists what it found.
+    /// </summary>
+    public static Flow BestEffort { get; } = Flow.Create("best-effort-enrichment")
+        .TriggeredBy(Trigger.Manual("api"))
+        .Then(ScriptedNodes.Create("fetch", "fch").WithRetry(QuickRetry))
+        .ThenParallel(
+            "enrich",
+            ScriptedNodes.Create("enrich-a", "a").WithRetry(QuickRetry).ContinueOnError(),
+            ScriptedNodes.Create("enrich-b", "b").WithRetry(QuickRetry).ContinueOnError(),
+            ScriptedNodes.Create("enrich-c", "c").WithRetry(QuickRetry).ContinueOnError())
+        .Then(ScriptedNodes.Aggregate("aggregate", "enrich-a", "enrich-b", "enrich-c"))
+        .Build();
+
     /// <summary>Every failure flow; registered by <see cref="TestFlowCatalog"/>.</summary>
-    public static IReadOnlyList<Flow> All { get; } = [FulfillOrder, SequentialSaga, Backoff, QuickRetries, LongBackoff, NodeTimeout, WorkerCrash, CancellableTrip];
+    public static IReadOnlyList<Flow> All { get; } = [FulfillOrder, SequentialSaga, Backoff, QuickRetries, LongBackoff, NodeTimeout, WorkerCrash, CancellableTrip, BestEffort];
 
     private static Flow Single(string name, Node node) => Flow.Create(name).TriggeredBy(Trigger.Manual("api")).Then(node).Build();
 }
