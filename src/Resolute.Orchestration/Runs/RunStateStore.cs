@@ -86,14 +86,26 @@ public static class RunStateStore
             return new ProgressDocument();
         }
 
+        ProgressDocument? progress;
         try
         {
-            return JsonSerializer.Deserialize<ProgressDocument>(json, ResoluteJson.Options) ?? new ProgressDocument();
+            progress = JsonSerializer.Deserialize<ProgressDocument>(json, ResoluteJson.Options);
         }
         catch (JsonException e)
         {
             throw new FormatException($"The run's progress JSON does not read as a run state: {e.Message}", e);
         }
+
+        if (progress?.Executions is not null)
+        {
+            // Written before attempts became history rows: its cursor and attempts mean something else. Refuse loudly
+            // (the message faults to the error queue) rather than guess and dispatch a step twice.
+            throw new FormatException(
+                "The run's progress was written by an older Resolute (every attempt inside the run row, before resolute_node_executions). "
+                + "Let runs of the old version end before upgrading the orchestrator, or cancel them with the old version.");
+        }
+
+        return progress ?? new ProgressDocument();
     }
 
     private static string WriteProgress(RunState state) => JsonSerializer.Serialize(
@@ -137,5 +149,9 @@ public static class RunStateStore
         public string? CancelReason { get; set; }
 
         public int ExecutionCount { get; set; }
+
+        // Only read, to recognise the format of older versions.
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public JsonElement? Executions { get; set; }
     }
 }

@@ -69,6 +69,15 @@ public sealed class RunStateStoreTests
     }
 
     [Fact]
+    public void A_row_written_by_the_version_that_kept_every_attempt_in_the_row_is_refused_not_guessed_at()
+    {
+        var row = new FlowRun { ProgressJson = "{\"executions\":[{\"nodeName\":\"a\",\"outcome\":\"Pending\"}],\"completedNodes\":[]}" };
+
+        var error = Assert.Throws<FormatException>(() => RunStateStore.Load(row));
+        Assert.Contains("older Resolute", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_row_whose_progress_is_not_a_run_state_fails_with_a_format_error()
     {
         var row = new FlowRun { ProgressJson = "[1, 2" };
