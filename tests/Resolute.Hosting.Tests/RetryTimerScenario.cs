@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+using Resolute.Contracts;
+using Resolute.Orchestration;
+using Xunit.Abstractions;
+
+namespace Resolute.Hosting.Tests;
+
+/// <summary>A retry back-off is met on time in the embedded mode: the retry starts right after its back-off, not at a poll tick.</summary>
+[Trait("Area", "Engine")]
+public sealed class RetryTimerScenario : IDisposable
+{
+    private static readonly TimeSpan BackOff = TimeSpan.FromSeconds(1);
+
+    private readonly string _database = SqliteFiles.NewPath();
+    private readonly ITestOutputHelper _output;
+
+    public RetryTimerScenario(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    [Trait("Area", "Engine")]
+    public async Task A_node_that_fails_once_is_retried_after_its_one_second_back_off()
+    {
+        long failedAt = 0;
+        long retriedAt = 0;
+        var attempts = 0;
+        var flaky = Node.Create<int, int>("flaky", (value, _) =>
+            {
+                if (Interlocked.Increment(ref attempts) == 1)
+                {
+                    Volatile.Write(ref failedAt, Stopwatch.GetTimestamp());
+                    throw new InvalidOperationException("the first attempt fails");
+                }
+
+                Volatile.Write(ref retriedAt, Stopwatch.GetTimestamp());
+                return Task.FromResult(value + 1);
+            })
+            .WithRetry(new RetryPolicy { InitialInterval = BackOff, MaximumAttempts = 2 });
+        var flow = Flow.Create("retry-on-time").TriggeredBy(Trigger.Manual()).Then(flaky).Build();
+
+        // The production timer settings, not the test host's short poll: this measures what users get.
+        await using var host = await EmbeddedHost.StartAsync(_database, r => r
+            .AddFlow(flow)
+            .ConfigureOrchestrator(o => o.TimerPollInterval = new OrchestratorOptions().TimerPollInterval));
+        var runId = await host.Client.StartAsync("retry-on-time", 41);
+        var run = await host.Client.WaitForCompletionAsync(runId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(42, run.State.Get<int>("flaky"));
+        Assert.Equal(2, attempts);
+        var waited = Stopwatch.GetElapsedTime(Volatile.Read(ref failedAt), Volatile.Read(ref retriedAt));
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retry lateness: {(waited - BackOff).TotalMilliseconds:0.0} ms (retry start - failure - {BackOff.TotalSeconds:0} s)"));
+
+        // Generous bound: the retry is neither early nor stuck behind a slow poll; the lateness is reported above.
+        Assert.InRange(waited, BackOff - TimeSpan.FromMilliseconds(50), BackOff + TimeSpan.FromSeconds(1));
+    }
+
+    public void Dispose() => SqliteFiles.Delete(_database);
+}
