@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Resolute.Contracts;
-using Resolute.Orchestration;
 using Xunit.Abstractions;
 
 namespace Resolute.Hosting.Tests;
@@ -38,10 +37,8 @@ public sealed class RetryTimerScenario : IDisposable
             .WithRetry(new RetryPolicy { InitialInterval = BackOff, MaximumAttempts = 2 });
         var flow = Flow.Create("retry-on-time").TriggeredBy(Trigger.Manual()).Then(flaky).Build();
 
-        // The production timer settings, not the test host's short poll: this measures what users get.
-        await using var host = await EmbeddedHost.StartAsync(_database, r => r
-            .AddFlow(flow)
-            .ConfigureOrchestrator(o => o.TimerPollInterval = new OrchestratorOptions().TimerPollInterval));
+        // The default timer settings: this measures what users get.
+        await using var host = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(flow));
         var runId = await host.Client.StartAsync("retry-on-time", 41);
         var run = await host.Client.WaitForCompletionAsync(runId, TimeSpan.FromSeconds(30));
 
@@ -51,8 +48,33 @@ public sealed class RetryTimerScenario : IDisposable
         var waited = Stopwatch.GetElapsedTime(Volatile.Read(ref failedAt), Volatile.Read(ref retriedAt));
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retry lateness: {(waited - BackOff).TotalMilliseconds:0.0} ms (retry start - failure - {BackOff.TotalSeconds:0} s)"));
 
+        // Where the lateness goes, by the run's own wall-clock stamps: the timer and the wake's transaction, then the
+        // command's trip to the worker.
+        var history = run.History.Where(h => h.NodeName == "flaky").OrderBy(h => h.Attempt).ToList();
+        if (history is [{ EndedAt: { } failed }, { StartedAt: { } started } retry])
+        {
+            _output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  retry dispatched {(retry.DispatchedAt - failed - BackOff).TotalMilliseconds:0.0} ms after its due time; started by the worker {(started - retry.DispatchedAt).TotalMilliseconds:0.0} ms after that"));
+        }
+
         // Generous bound: the retry is neither early nor stuck behind a slow poll; the lateness is reported above.
         Assert.InRange(waited, BackOff - TimeSpan.FromMilliseconds(50), BackOff + TimeSpan.FromSeconds(1));
+    }
+
+    [Theory]
+    [Trait("Area", "Engine")]
+    [InlineData(0)]
+    [InlineData(-250)]
+    public void AddResolute_rejects_a_safety_poll_that_is_not_positive(int milliseconds)
+    {
+        var flow = Flow.Create("f").TriggeredBy(Trigger.Manual()).Then(Node.Create<int, int>("a", (v, _) => Task.FromResult(v))).Build();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddResolute(r => r
+            .AddFlow(flow)
+            .ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMilliseconds(milliseconds))));
+
+        Assert.Contains("TimerPollInterval", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => SqliteFiles.Delete(_database);
