@@ -50,7 +50,6 @@ public sealed partial class RunTimerPoller : BackgroundService
         var queue = new Uri($"queue:{_options.QueueName}");
         while (!stoppingToken.IsCancellationRequested)
         {
-            var lookedAt = _time.GetTimestamp();
             try
             {
                 await LookOnceAsync(queue, stoppingToken).ConfigureAwait(false);
@@ -68,7 +67,8 @@ public sealed partial class RunTimerPoller : BackgroundService
 
             try
             {
-                await _schedule.WaitAsync(_options.TimerPollInterval - _time.GetElapsedTime(lookedAt), stoppingToken).ConfigureAwait(false);
+                // Counted from the end of the look, so a slow or failing database is never queried back to back.
+                await _schedule.WaitAsync(_options.TimerPollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -91,6 +91,9 @@ internal sealed class FakeTimerTable : IDueRunSource
         }
     }
 
+    /// <summary>How many of the next queries throw, as an unreachable database would.</summary>
+    public int FailNext { get; set; }
+
     /// <summary>Sets the run's <c>NextWakeAt</c> (what a saga commit does).</summary>
     public void Set(Guid runId, DateTimeOffset dueAt)
     {
@@ -114,6 +117,12 @@ internal sealed class FakeTimerTable : IDueRunSource
         }
 
         _lookFeed.Writer.TryWrite(now);
+        if (FailNext > 0)
+        {
+            FailNext--;
+            throw new InvalidOperationException("the database is unreachable");
+        }
+
         return found;
     }
 

@@ -147,6 +147,34 @@ public sealed class RunTimerLoopTests
         Assert.Equal(T0.AddMilliseconds(1500) + SafetyPoll, await loop.NextLookAsync());
     }
 
+    [Fact]
+    [Trait("Area", "Engine")]
+    public async Task A_failed_look_is_retried_at_the_safety_poll_not_at_once()
+    {
+        var run = Guid.NewGuid();
+        await using var loop = await TimerLoop.StartAsync(SafetyPoll, table =>
+        {
+            table.Set(run, T0);
+            table.FailNext = 1;
+        });
+        Assert.Equal(T0, await loop.NextLookAsync());
+
+        loop.Schedule.Arm(T0.AddMilliseconds(300));
+        loop.AdvanceTo(T0.AddMilliseconds(300));
+        Assert.Equal(T0.AddMilliseconds(300), await loop.NextLookAsync());
+        await WaitForWakesAsync(loop, 1);
+
+        loop.Table.FailNext = 1;
+        loop.Schedule.Arm(T0.AddMilliseconds(400));
+        loop.AdvanceTo(T0.AddMilliseconds(400));
+        Assert.Equal(T0.AddMilliseconds(400), await loop.NextLookAsync());
+
+        // The failed look's armed time is not retried at once (that would spin while the database is down).
+        loop.AdvanceTo(T0.AddMilliseconds(400) + SafetyPoll);
+        Assert.Equal(T0.AddMilliseconds(400) + SafetyPoll, await loop.NextLookAsync());
+        Assert.Equal([T0, T0.AddMilliseconds(300), T0.AddMilliseconds(400), T0.AddMilliseconds(400) + SafetyPoll], loop.Table.Looks);
+    }
+
     [Theory]
     [Trait("Area", "Engine")]
     [InlineData(0)]
