@@ -70,6 +70,7 @@ public static class ResoluteServiceCollectionExtensions
 
         if (roles.HasFlag(ResoluteRoles.Orchestrator))
         {
+            resolute.Orchestrator.Validate();
             var persistence = services.AddResolutePersistence(p =>
             {
                 if (resolute.Persistence is { } configurePersistence)
@@ -94,6 +95,7 @@ public static class ResoluteServiceCollectionExtensions
                 services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
             }
 
+            services.AddSingleton<RunWakeSchedule>();
             services.AddScoped<IDueRunSource, EfDueRunSource>();
             services.AddHostedService<RunTimerPoller>();
         }
@@ -178,6 +180,9 @@ public static class ResoluteServiceCollectionExtensions
                     {
                         e.UseInMemoryOutbox(context);
                     }
+
+                    // Next to the saga repository: a run's timer is armed right after its transaction committed.
+                    e.UseRunWakeArming(context);
 
                     e.ConcurrentMessageLimit = SagaConcurrency;
                     e.PrefetchCount = Math.Max(SagaConcurrency, 16);

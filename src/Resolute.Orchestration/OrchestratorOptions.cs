@@ -20,8 +20,13 @@ public sealed class OrchestratorOptions
     /// <summary>The largest node input or output accepted, in bytes of JSON. Default 1 MiB.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How often due timers are looked for. Default 250 ms.</summary>
-    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// The safety poll of run timers: the longest the timer loop goes without looking for due runs. Timers are met on
+    /// time without it — the loop wakes at the earliest timer it knows of, armed after each saga commit and from the
+    /// database after each look — so this only bounds how late a timer is found that nobody armed here (written by a
+    /// replica that died before it fired, or missed while the database was unreachable). Must be positive. Default 2 s.
+    /// </summary>
+    public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many saga messages the orchestrator handles at once. Default 16 (SQLite forces 1).</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
@@ -34,4 +39,17 @@ public sealed class OrchestratorOptions
     /// loses them.
     /// </summary>
     public bool UseTransactionalOutbox { get; set; } = true;
+
+    /// <summary>Checks the timer settings; called by <c>AddResolute</c> and the timer loop.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TimerPollInterval"/> is zero or negative.</exception>
+    public void Validate()
+    {
+        if (TimerPollInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(TimerPollInterval),
+                TimerPollInterval,
+                "OrchestratorOptions.TimerPollInterval (the safety poll of run timers) must be positive, e.g. TimeSpan.FromSeconds(2).");
+        }
+    }
 }

@@ -23,8 +23,6 @@ internal sealed class EmbeddedHost : IAsyncDisposable
         builder.Services.AddResolute(r =>
         {
             r.UseSqlite($"Data Source={database}");
-            // Short timer polling so tests that wait for timers stay fast.
-            r.ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMilliseconds(50));
             configure(r);
         });
         var host = builder.Build();

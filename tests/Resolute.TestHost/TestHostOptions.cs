@@ -13,7 +13,7 @@ internal sealed class TestHostOptions
         "  --worker-id     the worker's id in run history (default machine/pid)\n" +
         "  --concurrency   node executions at once per queue (default 16)\n" +
         "  --deadline-grace  seconds past a node's timeout before the orchestrator counts a silent attempt failed (default 30)\n" +
-        "  --timer-poll    milliseconds between looks for due run timers (default 250)\n" +
+        "  --timer-poll    the safety poll of run timers, in milliseconds (default 2000)\n" +
         "  --ignore-stdin  keep running when stdin reaches end of file (by default EOF on stdin stops the host)";
 
     public bool Orchestrator { get; private set; }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.Runs;
+using Resolute.Orchestration.Timers;
 
 namespace Resolute.Orchestration.Sagas;
 
@@ -118,6 +119,9 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         }
 
         await _emitter.EmitAsync(context, decision).ConfigureAwait(false);
+
+        // Armed on the timer loop once this transaction committed, so the retry or deadline fires on time.
+        RunWakeAfterCommit.Note(context, context.Saga.NextWakeAt);
 
         var target = StateOf(decision.Status);
         if (!Equals(context.Saga.CurrentState, target.Name))

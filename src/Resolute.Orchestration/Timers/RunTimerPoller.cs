@@ -8,24 +8,38 @@ namespace Resolute.Orchestration.Timers;
 
 /// <summary>
 /// The durable timer loop: retry back-offs and attempt deadlines are stored on the run (<c>NextWakeAt</c>), so they
-/// survive restarts; this loop finds due runs and sends each a <see cref="WakeFlowRun"/>. Several orchestrator replicas
-/// may wake the same run; the saga treats a wake with nothing due as a no-op.
+/// survive restarts; this loop finds due runs and sends each a <see cref="WakeFlowRun"/>. It looks when the earliest
+/// timer of the <see cref="RunWakeSchedule"/> is due — armed by the saga after each commit, and with the next timer the
+/// database reported after each look, which covers timers other replicas wrote — and at least every
+/// <see cref="OrchestratorOptions.TimerPollInterval"/> as a safety net (a replica that died before its timer fired).
+/// Several orchestrator replicas may wake the same run; the saga treats a wake with nothing due as a no-op.
 /// </summary>
 public sealed partial class RunTimerPoller : BackgroundService
 {
+    private const int BatchSize = 200;
+
+    // A wake already sent for the same due time is not repeated within this: it may still be queued behind other
+    // messages, and a run whose wake the saga ignored must not be woken again at every look.
+    private static readonly TimeSpan RewakeAfter = TimeSpan.FromSeconds(5);
+
     private readonly IServiceScopeFactory _scopes;
     private readonly IBus _bus;
     private readonly OrchestratorOptions _options;
+    private readonly RunWakeSchedule _schedule;
     private readonly TimeProvider _time;
     private readonly ILogger<RunTimerPoller> _logger;
     private readonly Dictionary<Guid, (DateTimeOffset DueAt, DateTimeOffset WokenAt)> _recentlyWoken = [];
 
     /// <summary>Creates the poller.</summary>
-    public RunTimerPoller(IServiceScopeFactory scopes, IBus bus, OrchestratorOptions options, TimeProvider time, ILogger<RunTimerPoller> logger)
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OrchestratorOptions.TimerPollInterval"/> is not positive.</exception>
+    public RunTimerPoller(IServiceScopeFactory scopes, IBus bus, OrchestratorOptions options, RunWakeSchedule schedule, TimeProvider time, ILogger<RunTimerPoller> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         _scopes = scopes;
         _bus = bus;
         _options = options;
+        _schedule = schedule;
         _time = time;
         _logger = logger;
     }
@@ -38,7 +52,7 @@ public sealed partial class RunTimerPoller : BackgroundService
         {
             try
             {
-                await PollOnceAsync(queue, stoppingToken).ConfigureAwait(false);
+                await LookOnceAsync(queue, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -46,13 +60,15 @@ public sealed partial class RunTimerPoller : BackgroundService
             }
             catch (Exception e)
             {
-                // The database or broker may be briefly unavailable; timers are durable, so try again next tick.
+                // The database or broker may be briefly unavailable; timers are durable, so look again at the next
+                // armed time or safety poll.
                 TimerPollFailed(_logger, e);
             }
 
             try
             {
-                await Task.Delay(_options.TimerPollInterval, _time, stoppingToken).ConfigureAwait(false);
+                // Counted from the end of the look, so a slow or failing database is never queried back to back.
+                await _schedule.WaitAsync(_options.TimerPollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -61,30 +77,38 @@ public sealed partial class RunTimerPoller : BackgroundService
         }
     }
 
-    private async Task PollOnceAsync(Uri queue, CancellationToken cancellationToken)
+    private async Task LookOnceAsync(Uri queue, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        IReadOnlyList<(Guid RunId, DateTimeOffset DueAt)> due;
+
+        // Before the query: anything armed up to now committed before it, so the query sees it.
+        _schedule.TakeDue(now);
+        DueRuns found;
         await using (var scope = _scopes.CreateAsyncScope())
         {
-            due = await scope.ServiceProvider.GetRequiredService<IDueRunSource>().GetDueRunsAsync(now, 200, cancellationToken).ConfigureAwait(false);
+            found = await scope.ServiceProvider.GetRequiredService<IDueRunSource>().GetDueRunsAsync(now, BatchSize, cancellationToken).ConfigureAwait(false);
         }
 
-        // A wake already sent for the same due time is not repeated for a few seconds: it may still be queued
-        // behind other messages. A new due time (the next retry) is woken at once.
-        foreach (var stale in _recentlyWoken.Where(p => now - p.Value.WokenAt > TimeSpan.FromSeconds(5)).Select(p => p.Key).ToList())
+        // Strictly after now, so a run that stays due (its wake ignored or still queued) never re-arms the loop at once.
+        if (found.NextWakeAt is { } next)
+        {
+            _schedule.Arm(next);
+        }
+
+        foreach (var stale in _recentlyWoken.Where(p => now - p.Value.WokenAt > RewakeAfter).Select(p => p.Key).ToList())
         {
             _recentlyWoken.Remove(stale);
         }
 
-        if (due.Count == 0)
+        if (found.Due.Count == 0)
         {
             return;
         }
 
         var endpoint = await _bus.GetSendEndpoint(queue).ConfigureAwait(false);
-        foreach (var (runId, dueAt) in due)
+        foreach (var (runId, dueAt) in found.Due)
         {
+            // A new due time (the next retry) is woken at once.
             if (_recentlyWoken.TryGetValue(runId, out var woken) && woken.DueAt == dueAt)
             {
                 continue;
@@ -95,6 +119,6 @@ public sealed partial class RunTimerPoller : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Looking for due run timers failed; retrying on the next tick")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Looking for due run timers failed; retrying at the next armed time or safety poll")]
     private static partial void TimerPollFailed(ILogger logger, Exception exception);
 }

@@ -4,7 +4,7 @@ using Resolute.Orchestration.Timers;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Runs;
 
-/// <summary>Finds runs with a due timer (<c>next_wake_at &lt;= now</c>) through the indexed column.</summary>
+/// <summary>Finds runs with a due timer (<c>next_wake_at &lt;= now</c>) and the next timer to come, through the indexed column.</summary>
 public sealed class EfDueRunSource : IDueRunSource
 {
     private readonly ResoluteDbContext _db;
@@ -17,7 +17,7 @@ public sealed class EfDueRunSource : IDueRunSource
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<(Guid RunId, DateTimeOffset DueAt)>> GetDueRunsAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken)
+    public async Task<DueRuns> GetDueRunsAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken)
     {
         // Dates are stored as UTC (ticks on SQLite), so the comparison and order run in SQL on every provider.
         var rows = await _db.Set<FlowRun>().AsNoTracking()
@@ -27,6 +27,15 @@ public sealed class EfDueRunSource : IDueRunSource
             .Select(r => new { r.CorrelationId, r.NextWakeAt })
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
-        return rows.Select(r => (r.CorrelationId, r.NextWakeAt!.Value)).ToList();
+
+        // One index seek: the first timer after now.
+        var next = await _db.Set<FlowRun>().AsNoTracking()
+            .Where(r => r.NextWakeAt != null && r.NextWakeAt > now)
+            .OrderBy(r => r.NextWakeAt)
+            .Select(r => r.NextWakeAt)
+            .FirstOrDefaultAsync(cancellationToken)
+            .ConfigureAwait(false);
+
+        return new DueRuns(rows.Select(r => (r.CorrelationId, r.NextWakeAt!.Value)).ToList(), next);
     }
 }
