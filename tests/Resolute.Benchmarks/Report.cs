@@ -5,7 +5,7 @@ using static System.FormattableString;
 namespace Resolute.Benchmarks;
 
 /// <summary>A peer's figures from this run.</summary>
-public sealed record PeerFigures(string ShortName, string Description, Batch AllAtOnce, Batch OneAtATime)
+public sealed record PeerFigures(string ShortName, string TableName, string Description, Batch AllAtOnce, Batch OneAtATime)
 {
     public double RunsPerSecond => AllAtOnce.RunsPerSecond;
 
@@ -99,12 +99,12 @@ public sealed class Report
         {
             var rps = engine.Throughput.RunsPerSecond;
             var p50 = engine.LatencyP50Ms;
-            table.AppendLine(Invariant($"| Resolute {engine.Label} | {rps:0.0} |{string.Concat(_peers.Select(p => Invariant($" {rps / p.RunsPerSecond:0.00}× |")))} {p50:0.0} |{string.Concat(_peers.Select(p => Invariant($" {p50 / p.LatencyP50Ms:0.00}× |")))}"));
+            table.AppendLine(CultureInfo.InvariantCulture, $"| Resolute {engine.Label} | {rps:0.0} |{string.Concat(_peers.Select(p => Invariant($" {rps / p.RunsPerSecond:0.00}× |")))} {p50:0.0} |{string.Concat(_peers.Select(p => Invariant($" {p50 / p.LatencyP50Ms:0.00}× |")))}");
         }
 
         foreach (var peer in _peers)
         {
-            table.AppendLine(Invariant($"| {peer.Description} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.RunsPerSecond / p.RunsPerSecond:0.00}× |")))} {peer.LatencyP50Ms:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.LatencyP50Ms / p.LatencyP50Ms:0.00}× |")))}"));
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {peer.TableName} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.RunsPerSecond / p.RunsPerSecond:0.00}× |")))} {peer.LatencyP50Ms:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.LatencyP50Ms / p.LatencyP50Ms:0.00}× |")))}");
         }
 
         if (_checks.Count > 0)

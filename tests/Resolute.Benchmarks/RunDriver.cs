@@ -54,13 +54,16 @@ public static class RunDriver
     }
 
     /// <summary>
-    /// Runs windows of runs (all of a window at once, sized to last about <see cref="WarmUpSettings.Window"/>) until the
-    /// last three windows' throughputs lie within the tolerance of each other and the last window compiled few methods
-    /// (tiered JIT has settled) — but at least Min and MinRuns, at most Max. A fixed run count cannot do this: how long
-    /// tier-1 promotion takes depends on the load and on what else runs on the machine.
+    /// Runs windows of about <see cref="WarmUpSettings.Window"/> each (batches of up to <paramref name="maxBatch"/> runs
+    /// started at once, the concurrency that is measured afterwards) until the last three windows' throughputs lie within
+    /// the tolerance of each other and the last window JIT-compiled few methods — but at least Min and MinRuns, at most
+    /// Max. A fixed run count cannot do this: how long tier-1 promotion takes depends on the load and on what else runs on
+    /// the machine.
     /// </summary>
     /// <param name="compiledMethods">Methods JIT-compiled so far in every process the target runs in.</param>
-    public static async Task<WarmUpReport> WarmUpAsync(IRunTarget target, WarmUpSettings settings, Func<long> compiledMethods, CancellationToken cancellationToken)
+    /// <param name="betweenWindows">Called between windows, off the clock (a peer whose store fills up starts afresh).</param>
+    public static async Task<WarmUpReport> WarmUpAsync(
+        IRunTarget target, WarmUpSettings settings, int maxBatch, Func<long> compiledMethods, Func<CancellationToken, Task>? betweenWindows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(settings);
@@ -68,15 +71,30 @@ public static class RunDriver
         var clock = Stopwatch.StartNew();
         var rates = new List<double>();
         var runs = 0;
-        var size = 20;
+        var batch = Math.Min(20, maxBatch);
         while (true)
         {
+            if (betweenWindows is not null && rates.Count > 0)
+            {
+                await betweenWindows(cancellationToken);
+            }
+
             var before = compiledMethods();
-            var window = await AllAtOnceAsync(target, size, TimeSpan.FromMinutes(5), cancellationToken);
+            var windowRuns = 0;
+            var windowTime = TimeSpan.Zero;
+            do
+            {
+                var window = await AllAtOnceAsync(target, batch, TimeSpan.FromMinutes(5), cancellationToken);
+                windowRuns += batch;
+                windowTime += window.Elapsed;
+            }
+            while (windowTime < settings.Window);
+
             var total = compiledMethods();
             var jitted = total - before;
-            runs += size;
-            rates.Add(window.RunsPerSecond);
+            var rate = windowRuns / windowTime.TotalSeconds;
+            runs += windowRuns;
+            rates.Add(rate);
             var steady = rates.Count >= 3 && rates.TakeLast(3).Max() <= rates.TakeLast(3).Min() * (1 + settings.Tolerance);
             // A few methods keep arriving for a long time (rare paths, timers); a settled JIT compiles a small fraction.
             var jitQuiet = jitted <= Math.Max(30, total / 200);
@@ -86,7 +104,8 @@ public static class RunDriver
                 return new WarmUpReport(rates.Count, runs, clock.Elapsed, rates, jitted, total, steady && jitQuiet && enough);
             }
 
-            size = Math.Clamp((int)(window.RunsPerSecond * settings.Window.TotalSeconds), 10, 5_000);
+            // Slow targets: a batch of about one window; fast ones: batches of the measured size.
+            batch = Math.Clamp((int)(rate * settings.Window.TotalSeconds), Math.Min(10, maxBatch), maxBatch);
         }
     }
 

@@ -23,11 +23,13 @@ public static class Sections
         foreach (var start in peers)
         {
             await using var peer = await start();
-            var warmUp = await RunDriver.WarmUpAsync(peer, options.WarmUp, RunDriver.CompiledMethodsHere, cancellationToken);
+            var warmUp = await RunDriver.WarmUpAsync(peer, options.WarmUp, options.Runs, RunDriver.CompiledMethodsHere, peer.ResetAsync, cancellationToken);
             Report.Note($"peer {peer.ShortName}: {warmUp.Format()}");
+            await peer.ResetAsync(cancellationToken);
             var all = await RunDriver.AllAtOnceAsync(peer, options.Runs, AllAtOnceTimeout, cancellationToken);
+            await peer.ResetAsync(cancellationToken);
             var one = await RunDriver.OneAtATimeAsync(peer, options.LatencyRuns, RunTimeout, cancellationToken);
-            report.Peer(new PeerFigures(peer.ShortName, peer.Description, all, one));
+            report.Peer(new PeerFigures(peer.ShortName, peer.TableName, peer.Description, all, one));
         }
     }
 
@@ -54,7 +56,7 @@ public static class Sections
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(options);
-        var warmUp = await RunDriver.WarmUpAsync(deployment.Target(BenchmarkFlow.Name), options.WarmUp, deployment.CompiledMethods, cancellationToken);
+        var warmUp = await RunDriver.WarmUpAsync(deployment.Target(BenchmarkFlow.Name), options.WarmUp, options.Runs, deployment.CompiledMethods, betweenWindows: null, cancellationToken);
         Report.Note($"{label}: {warmUp.Format()}");
     }
 

@@ -31,6 +31,8 @@ public sealed class CourierPeer : IPeer
 
     public string ShortName => "Courier";
 
+    public string TableName => "MassTransit Courier 8.5.12, RabbitMQ, 5 sequential activities (no parallel)";
+
     public string Description => "MassTransit Courier routing slip over RabbitMQ, 5 sequential no-op activities (Courier has no parallel step)";
 
     public static async Task<CourierPeer> CreateAsync(BenchmarkOptions options, CancellationToken cancellationToken)
@@ -97,6 +99,8 @@ public sealed class CourierPeer : IPeer
         var routingSlip = slip.Build();
         return _runs.StartAsync(trackingNumber, () => _bus.Execute(routingSlip, cancellationToken));
     }
+
+    public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -29,6 +29,8 @@ public sealed class MassTransitSagaPeer : IPeer
 
     public string ShortName => "MT saga";
 
+    public string TableName => "MassTransit 8.5.12 saga, in-memory repository and bus";
+
     public string Description => "bare MassTransit saga, in-memory repository + in-memory bus, 1 → 3 joined → 1 commands to a replying consumer";
 
     public static async Task<MassTransitSagaPeer> CreateAsync(CancellationToken cancellationToken)
@@ -66,6 +68,8 @@ public sealed class MassTransitSagaPeer : IPeer
         var runId = NewId.NextGuid();
         return _runs.StartAsync(runId, () => _bus.Publish(new StartJoinRun(runId), cancellationToken));
     }
+
+    public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
