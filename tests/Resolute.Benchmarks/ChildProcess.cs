@@ -10,9 +10,11 @@ namespace Resolute.Benchmarks;
 public sealed class ChildProcess : IAsyncDisposable
 {
     public const string ReadyLine = "RESOLUTE-BENCH READY";
-    public const string JitLinePrefix = "RESOLUTE-BENCH JIT ";
+    /// <summary>The child's periodic report: "RESOLUTE-BENCH STATS {methods JIT-compiled} {managed heap bytes}".</summary>
+    public const string StatsLinePrefix = "RESOLUTE-BENCH STATS ";
     private readonly Process _process;
     private long _compiledMethods;
+    private long _managedHeapBytes;
 
     private ChildProcess(Process process, string name)
     {
@@ -26,6 +28,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>Methods the child has JIT-compiled, as of its last report (every 500 ms).</summary>
     public long CompiledMethods => Interlocked.Read(ref _compiledMethods);
+
+    /// <summary>The child's managed heap after its last GC, in MiB, as of its last report: tells managed growth from native.</summary>
+    public double ManagedHeapMegabytes => Interlocked.Read(ref _managedHeapBytes) / (1024.0 * 1024.0);
 
     public static async Task<ChildProcess> StartAsync(string name, string assembly, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
@@ -46,10 +51,16 @@ public sealed class ChildProcess : IAsyncDisposable
             {
                 ready.TrySetResult();
             }
-            else if (e.Data?.StartsWith(JitLinePrefix, StringComparison.Ordinal) == true
-                     && long.TryParse(e.Data.AsSpan(JitLinePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            else if (e.Data?.StartsWith(StatsLinePrefix, StringComparison.Ordinal) == true)
             {
-                Interlocked.Exchange(ref child._compiledMethods, count);
+                var fields = e.Data[StatsLinePrefix.Length..].Split(' ');
+                if (fields.Length == 2
+                    && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var methods)
+                    && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var heap))
+                {
+                    Interlocked.Exchange(ref child._compiledMethods, methods);
+                    Interlocked.Exchange(ref child._managedHeapBytes, heap);
+                }
             }
             else if (e.Data is null)
             {

@@ -40,9 +40,9 @@ public static class ChildRole
         await host.StartAsync();
         Console.WriteLine(ChildProcess.ReadyLine);
 
-        // The parent's warm-up watches our JIT settle.
+        // The parent's warm-up watches our JIT settle; the memory section tells managed growth from native.
         using var stop = new CancellationTokenSource();
-        var report = ReportJitAsync(stop.Token);
+        var report = ReportStatsAsync(stop.Token);
 
         // Runs until the parent closes our standard input (or kills us).
         await Console.In.ReadToEndAsync();
@@ -52,14 +52,16 @@ public static class ChildRole
         return 0;
     }
 
-    private static async Task ReportJitAsync(CancellationToken cancellationToken)
+    private static async Task ReportStatsAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
         try
         {
             do
             {
-                Console.WriteLine($"{ChildProcess.JitLinePrefix}{JitInfo.GetCompiledMethodCount()}");
+                Console.WriteLine(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"{ChildProcess.StatsLinePrefix}{JitInfo.GetCompiledMethodCount()} {GC.GetGCMemoryInfo().HeapSizeBytes}"));
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }

@@ -90,6 +90,12 @@ public sealed class Report
     private string SummaryTable(BenchmarkOptions options)
     {
         var table = new StringBuilder();
+        if (_engine.Count + _peers.Count == 0)
+        {
+            AppendChecks(table);
+            return table.ToString().TrimEnd();
+        }
+
         table.AppendLine(Invariant($"Measured together on one machine ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}): `infra/scripts/benchmark.sh --runs {options.Runs}`; flow A → (B, C, D) → E, no-op nodes."));
         table.AppendLine();
         var peerColumns = string.Concat(_peers.Select(p => $" vs {p.ShortName} |"));
@@ -107,9 +113,15 @@ public sealed class Report
             table.AppendLine(CultureInfo.InvariantCulture, $"| {peer.TableName} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.RunsPerSecond / p.RunsPerSecond:0.00}× |")))} {peer.LatencyP50Ms:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.LatencyP50Ms / p.LatencyP50Ms:0.00}× |")))}");
         }
 
+        table.AppendLine();
+        AppendChecks(table);
+        return table.ToString().TrimEnd();
+    }
+
+    private void AppendChecks(StringBuilder table)
+    {
         if (_checks.Count > 0)
         {
-            table.AppendLine();
             table.AppendLine("| Check | Result | Target | |");
             table.AppendLine("|---|---|---|---|");
             foreach (var check in _checks)
@@ -117,7 +129,5 @@ public sealed class Report
                 table.AppendLine(CultureInfo.InvariantCulture, $"| {check.Name} | {check.Result} | {check.Target} | {(check.Met ? "met" : "**not met**")} |");
             }
         }
-
-        return table.ToString().TrimEnd();
     }
 }

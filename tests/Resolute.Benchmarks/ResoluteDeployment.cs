@@ -42,7 +42,7 @@ public sealed class ResoluteDeployment : IAsyncDisposable
         // A fresh file per deployment, so no pass inherits another's rows.
         var database = Path.Combine(Path.GetTempPath(), $"resolute-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
         var host = await StartHostAsync(r => r.UseSqlite($"Data Source={database}").ConfigureOrchestrator(o => o.UseTransactionalOutbox = outbox), cancellationToken);
-        var deployment = new ResoluteDeployment(host, await ListenAsync(host, cancellationToken), []);
+        var deployment = new ResoluteDeployment(host, await ListenAsync(host, countStarts: false, cancellationToken), []);
         deployment._teardown.Add(() =>
         {
             foreach (var file in new[] { database, database + "-wal", database + "-shm" })
@@ -55,8 +55,10 @@ public sealed class ResoluteDeployment : IAsyncDisposable
         return deployment;
     }
 
+    /// <param name="countStarts">Also subscribe to FlowRunStarted (<see cref="RunCompletions.Started"/>); off elsewhere, so
+    /// the broker routes no events the measurement does not need.</param>
     public static async Task<ResoluteDeployment> StartDistributedAsync(
-        BenchmarkOptions options, string name, bool outbox, int? workerConcurrency, CancellationToken cancellationToken)
+        BenchmarkOptions options, string name, bool outbox, int? workerConcurrency, CancellationToken cancellationToken, bool countStarts = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var rabbit = options.RabbitMq ?? throw new ArgumentException("distributed sections need --rabbitmq amqp://user:pass@host:port/");
@@ -93,7 +95,7 @@ public sealed class ResoluteDeployment : IAsyncDisposable
             var worker = await ChildProcess.StartAsync("worker-1", typeof(BenchmarkFlow).Assembly.Location, ["--role", "worker", .. arguments], cancellationToken);
 
             var host = await StartHostAsync(r => r.UseRabbitMq(address).AsClientOnly(), cancellationToken);
-            var deployment = new ResoluteDeployment(host, await ListenAsync(host, cancellationToken), arguments);
+            var deployment = new ResoluteDeployment(host, await ListenAsync(host, countStarts, cancellationToken), arguments);
             deployment._children.Add(orchestrator);
             deployment._children.Add(worker);
             deployment._teardown.AddRange(teardown);
@@ -181,17 +183,21 @@ public sealed class ResoluteDeployment : IAsyncDisposable
     /// Subscribes the client to the run events on a temporary queue of its own bus (MassTransit's public
     /// <see cref="IReceiveEndpointConnector"/>): completion is pushed, nothing polls the runs.
     /// </summary>
-    private static async Task<RunCompletions> ListenAsync(IHost host, CancellationToken cancellationToken)
+    private static async Task<RunCompletions> ListenAsync(IHost host, bool countStarts, CancellationToken cancellationToken)
     {
         var runs = new RunCompletions();
         var connector = host.Services.GetRequiredService<IReceiveEndpointConnector>();
         var handle = connector.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("resolute-bench-events"), KebabCaseEndpointNameFormatter.Instance, (_, e) =>
         {
-            e.Handler<FlowRunStarted>(_ =>
+            if (countStarts)
             {
-                runs.OnStarted();
-                return Task.CompletedTask;
-            });
+                e.Handler<FlowRunStarted>(_ =>
+                {
+                    runs.OnStarted();
+                    return Task.CompletedTask;
+                });
+            }
+
             e.Handler<FlowRunCompleted>(c =>
             {
                 runs.OnEnded(c.Message.RunId, completed: true);

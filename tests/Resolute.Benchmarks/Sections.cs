@@ -152,7 +152,7 @@ public static class Sections
         ArgumentNullException.ThrowIfNull(report);
         const double TargetMegabytes = 300;
         var label = "memory, distributed, transactional outbox";
-        await using var deployment = await ResoluteDeployment.StartDistributedAsync(options, "memory", outbox: true, workerConcurrency: null, cancellationToken);
+        await using var deployment = await ResoluteDeployment.StartDistributedAsync(options, "memory", outbox: true, workerConcurrency: null, cancellationToken, countStarts: true);
         var orchestrator = deployment.Orchestrator ?? throw new InvalidOperationException("no orchestrator process");
         try
         {
@@ -168,20 +168,20 @@ public static class Sections
 
             var total = options.MemoryRuns;
             var step = Math.Max(1, total / 10);
-            var byStep = new List<(int Runs, double Megabytes)>();
+            var byStep = new List<(int Runs, double Megabytes, double HeapMegabytes)>();
             var hold = deployment.Target(BenchmarkFlow.HoldName);
             var clock = Stopwatch.StartNew();
             var started = 0;
             while (started < total)
             {
                 // Batches keep the broker's queue short, so "in flight" means accepted by the orchestrator, not queued.
-                var size = Math.Min(500, total - started);
+                var size = Math.Min(Math.Min(500, step), total - started);
                 await Task.WhenAll(Enumerable.Range(0, size).Select(_ => hold.StartAsync(cancellationToken)));
                 started += size;
                 await WaitForAsync(() => InFlight() >= started, TimeSpan.FromMinutes(3), () => $"{InFlight()} of {started} runs started", cancellationToken);
                 while (byStep.Count < started / step)
                 {
-                    byStep.Add(((byStep.Count + 1) * step, orchestrator.ReadRssMegabytes()));
+                    byStep.Add(((byStep.Count + 1) * step, orchestrator.ReadRssMegabytes(), orchestrator.ManagedHeapMegabytes));
                 }
             }
 
@@ -189,24 +189,25 @@ public static class Sections
             // Let the last batch settle (outbox sweeps, GC) before the final figure.
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             var final = orchestrator.ReadRssMegabytes();
+            var finalHeap = orchestrator.ManagedHeapMegabytes;
             await sampling.CancelAsync();
             await sampler;
 
-            double At(int runs) => byStep.FirstOrDefault(s => s.Runs >= runs).Megabytes;
-            var tenth = At(total / 10);
-            var half = At(total / 2);
+            var tenth = byStep.FirstOrDefault(s => s.Runs >= total / 10);
+            var half = byStep.FirstOrDefault(s => s.Runs >= total / 2).Megabytes;
             var peak = samples.Append(final).Max();
-            var growth = final - tenth;
-            var flat = final <= tenth * 1.10;
+            var growth = final - tenth.Megabytes;
+            var flat = final <= tenth.Megabytes * 1.10;
             report.Figure(Invariant(
-                $"{label}: orchestrator RSS {baseline:0} MB before, {tenth:0} MB with {total / 10:N0} runs in flight, {half:0} MB with {total / 2:N0}, {final:0} MB with {total:N0} ")
+                $"{label}: orchestrator RSS {baseline:0} MB before, {tenth.Megabytes:0} MB with {total / 10:N0} runs in flight, {half:0} MB with {total / 2:N0}, {final:0} MB with {total:N0} ")
                 + Invariant($"(peak {peak:0} MB over {samples.Count} one-second samples; {total:N0} runs started in {startSeconds:0} s, {total / startSeconds:0} runs/s)"));
             report.Figure(Invariant(
                 $"  {label}: from {total / 10:N0} to {total:N0} runs {growth:+0;-0} MB ({growth * 1024 / (total - total / 10):0.0} KB a run): {(flat ? "flat" : "NOT flat")} (≤ 10% growth); ")
-                + Invariant($"peak ≤ {TargetMegabytes:0} MB: {(peak <= TargetMegabytes ? "met" : "NOT met")}; by {step:N0} runs: {string.Join(", ", byStep.Select(s => s.Megabytes.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} MB"));
+                + Invariant($"peak ≤ {TargetMegabytes:0} MB: {(peak <= TargetMegabytes ? "met" : "NOT met")}; by {step:N0} runs: {string.Join(", ", byStep.Select(s => s.Megabytes.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} MB")
+                + Invariant($"; managed heap {tenth.HeapMegabytes:0} → {finalHeap:0} MB"));
             report.Add(new Check(
                 Invariant($"Orchestrator RSS, {total:N0} runs in flight"),
-                Invariant($"{final:0} MB (peak {peak:0}; {tenth:0} MB at {total / 10:N0}: {(flat ? "flat" : "growing")})"),
+                Invariant($"{final:0} MB (peak {peak:0}; {tenth.Megabytes:0} MB at {total / 10:N0}: {(flat ? "flat" : "growing")})"),
                 Invariant($"≤ {TargetMegabytes:0} MB, flat"),
                 peak <= TargetMegabytes && flat));
         }
