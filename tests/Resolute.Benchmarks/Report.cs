@@ -5,16 +5,16 @@ using static System.FormattableString;
 namespace Resolute.Benchmarks;
 
 /// <summary>A peer's figures from this run.</summary>
-public sealed record PeerFigures(string ShortName, string TableName, string Description, Batch AllAtOnce, Batch OneAtATime)
+public sealed record PeerFigures(string ShortName, string TableName, string Description, Batch AllAtOnce, long AllAtOnceNodes, Batch OneAtATime, long OneAtATimeNodes)
 {
     public double RunsPerSecond => AllAtOnce.RunsPerSecond;
 
     public double LatencyP50Ms => Distribution.Percentile(OneAtATime.SortedLatenciesMs, 50);
 
-    public string Format(Batch batch, string how) => string.Format(
+    public string Format(Batch batch, long nodes, string how) => string.Format(
         CultureInfo.InvariantCulture,
-        "{0,-52} runs {1,5} completed {2,5}  elapsed {3,7:0.00} s  {4,8:0.0} runs/s  run p50 {5,7:0.0} ms  p99 {6,7:0.0} ms  ({7})",
-        $"peer {ShortName}, {how}", batch.Runs.Count, batch.Completed, batch.Elapsed.TotalSeconds, batch.RunsPerSecond,
+        "{0,-52} runs {1,5} completed {2,5}  elapsed {3,7:0.00} s  {4,8:0.0} runs/s  {5,8:0.0} node executions/s  run p50 {6,7:0.0} ms  p99 {7,7:0.0} ms  ({8})",
+        $"peer {ShortName}, {how}", batch.Runs.Count, batch.Completed, batch.Elapsed.TotalSeconds, batch.RunsPerSecond, nodes / batch.Elapsed.TotalSeconds,
         Distribution.Percentile(batch.SortedLatenciesMs, 50), Distribution.Percentile(batch.SortedLatenciesMs, 99), Description);
 }
 
@@ -52,8 +52,8 @@ public sealed class Report
     {
         ArgumentNullException.ThrowIfNull(peer);
         _peers.Add(peer);
-        Figure(peer.Format(peer.AllAtOnce, "all at once"));
-        Figure(peer.Format(peer.OneAtATime, "one at a time"));
+        Figure(peer.Format(peer.AllAtOnce, peer.AllAtOnceNodes, "all at once"));
+        Figure(peer.Format(peer.OneAtATime, peer.OneAtATimeNodes, "one at a time"));
     }
 
     public void Engine(EngineFigures engine)
@@ -84,8 +84,11 @@ public sealed class Report
         Console.WriteLine(SummaryTable(options));
     }
 
+    /// <summary>A ratio with enough digits to stay meaningful when it is far below 1 (0.0017×, not 0.00×).</summary>
+    private static string Times(double ratio) => ratio.ToString(ratio >= 0.1 ? "0.00" : "0.00##", CultureInfo.InvariantCulture) + "×";
+
     private string Ratios(Func<PeerFigures, double> ratio, string meaning) =>
-        _peers.Count == 0 ? string.Empty : " = " + string.Join(", ", _peers.Select(p => Invariant($"{ratio(p):0.00}× {p.ShortName}"))) + meaning;
+        _peers.Count == 0 ? string.Empty : " = " + string.Join(", ", _peers.Select(p => $"{Times(ratio(p))} {p.ShortName}")) + meaning;
 
     private string SummaryTable(BenchmarkOptions options)
     {
@@ -105,12 +108,12 @@ public sealed class Report
         {
             var rps = engine.Throughput.RunsPerSecond;
             var p50 = engine.LatencyP50Ms;
-            table.AppendLine(CultureInfo.InvariantCulture, $"| Resolute {engine.Label} | {rps:0.0} |{string.Concat(_peers.Select(p => Invariant($" {rps / p.RunsPerSecond:0.00}× |")))} {p50:0.0} |{string.Concat(_peers.Select(p => Invariant($" {p50 / p.LatencyP50Ms:0.00}× |")))}");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| Resolute {engine.Label} | {rps:0.0} |{string.Concat(_peers.Select(p => $" {Times(rps / p.RunsPerSecond)} |"))} {p50:0.0} |{string.Concat(_peers.Select(p => $" {Times(p50 / p.LatencyP50Ms)} |"))}");
         }
 
         foreach (var peer in _peers)
         {
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {peer.TableName} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.RunsPerSecond / p.RunsPerSecond:0.00}× |")))} {peer.LatencyP50Ms:0.0} |{string.Concat(_peers.Select(p => Invariant($" {peer.LatencyP50Ms / p.LatencyP50Ms:0.00}× |")))}");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {peer.TableName} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => $" {Times(peer.RunsPerSecond / p.RunsPerSecond)} |"))} {peer.LatencyP50Ms:0.0} |{string.Concat(_peers.Select(p => $" {Times(peer.LatencyP50Ms / p.LatencyP50Ms)} |"))}");
         }
 
         table.AppendLine();

@@ -26,10 +26,13 @@ public static class Sections
             var warmUp = await RunDriver.WarmUpAsync(peer, options.WarmUp, options.Runs, RunDriver.CompiledMethodsHere, peer.ResetAsync, cancellationToken);
             Report.Note($"peer {peer.ShortName}: {warmUp.Format()}");
             await peer.ResetAsync(cancellationToken);
+            var nodes = peer.NodeExecutions;
             var all = await RunDriver.AllAtOnceAsync(peer, options.Runs, AllAtOnceTimeout, cancellationToken);
+            var allNodes = peer.NodeExecutions - nodes;
             await peer.ResetAsync(cancellationToken);
+            nodes = peer.NodeExecutions;
             var one = await RunDriver.OneAtATimeAsync(peer, options.LatencyRuns, RunTimeout, cancellationToken);
-            report.Peer(new PeerFigures(peer.ShortName, peer.TableName, peer.Description, all, one));
+            report.Peer(new PeerFigures(peer.ShortName, peer.TableName, peer.Description, all, allNodes, one, peer.NodeExecutions - nodes));
         }
     }
 

@@ -31,6 +31,8 @@ public sealed class CourierPeer : IPeer
 
     public string ShortName => "Courier";
 
+    public long NodeExecutions => NoOpActivity.Executions;
+
     public string TableName => "MassTransit Courier 8.5.12, RabbitMQ, 5 sequential activities (no parallel)";
 
     public string Description => "MassTransit Courier routing slip over RabbitMQ, 5 sequential no-op activities (Courier has no parallel step)";
@@ -116,9 +118,14 @@ public sealed class CourierPeer : IPeer
     /// <summary>A no-op step: Courier records it and forwards the slip to the next activity's queue.</summary>
     public sealed class NoOpActivity : IExecuteActivity<NoOpArguments>
     {
+        private static long s_executions;
+
+        public static long Executions => Interlocked.Read(ref s_executions);
+
         public Task<ExecutionResult> Execute(ExecuteContext<NoOpArguments> context)
         {
             ArgumentNullException.ThrowIfNull(context);
+            Interlocked.Increment(ref s_executions);
             return Task.FromResult(context.Completed());
         }
     }

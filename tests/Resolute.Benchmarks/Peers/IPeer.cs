@@ -12,6 +12,9 @@ public interface IPeer : IRunTarget, IAsyncDisposable
     /// <summary>What exactly runs, including where its shape differs from ours.</summary>
     string Description { get; }
 
+    /// <summary>Node (step, activity, command) executions so far: proves every run did all its work.</summary>
+    long NodeExecutions { get; }
+
     /// <summary>Called off the clock before each measured pass and between warm-up windows; most peers have nothing to do.</summary>
     Task ResetAsync(CancellationToken cancellationToken);
 }

@@ -29,6 +29,8 @@ public sealed class MassTransitSagaPeer : IPeer
 
     public string ShortName => "MT saga";
 
+    public long NodeExecutions => NodeConsumer.Executions;
+
     public string TableName => "MassTransit 8.5.12 saga, in-memory repository and bus";
 
     public string Description => "bare MassTransit saga, in-memory repository + in-memory bus, 1 → 3 joined → 1 commands to a replying consumer";
@@ -96,9 +98,14 @@ public sealed class MassTransitSagaPeer : IPeer
 
     public sealed class NodeConsumer : IConsumer<RunJoinNode>
     {
+        private static long s_executions;
+
+        public static long Executions => Interlocked.Read(ref s_executions);
+
         public Task Consume(ConsumeContext<RunJoinNode> context)
         {
             ArgumentNullException.ThrowIfNull(context);
+            Interlocked.Increment(ref s_executions);
             return context.Publish(new JoinNodeDone(context.Message.RunId, context.Message.Node));
         }
     }

@@ -32,6 +32,8 @@ public sealed class WorkflowCorePeer : IPeer
 
     public string ShortName => "Workflow Core";
 
+    public long NodeExecutions => NoOpStep.Executions;
+
     public string TableName => "Workflow Core 3.22.0, in-memory";
 
     public string Description => "Workflow Core 3.22.0 in-memory, A → Parallel(B, C, D).Join() → E, no-op steps";
@@ -87,7 +89,15 @@ public sealed class WorkflowCorePeer : IPeer
 
     public sealed class NoOpStep : StepBody
     {
-        public override ExecutionResult Run(IStepExecutionContext context) => ExecutionResult.Next();
+        private static long s_executions;
+
+        public static long Executions => Interlocked.Read(ref s_executions);
+
+        public override ExecutionResult Run(IStepExecutionContext context)
+        {
+            Interlocked.Increment(ref s_executions);
+            return ExecutionResult.Next();
+        }
     }
 
     public sealed class FiveStepWorkflow : IWorkflow<FiveStepData>
