@@ -13,9 +13,9 @@ public sealed record PeerFigures(string ShortName, string TableName, string Desc
 
     public string Format(Batch batch, long nodes, string how) => string.Format(
         CultureInfo.InvariantCulture,
-        "{0,-52} runs {1,5} completed {2,5}  elapsed {3,7:0.00} s  {4,8:0.0} runs/s  {5,8:0.0} node executions/s  run p50 {6,7:0.0} ms  p99 {7,7:0.0} ms  ({8})",
+        "{0,-52} runs {1,5} completed {2,5}  elapsed {3,7:0.00} s  {4,8:0.0} runs/s  {5,8:0.0} node executions/s  run p50 {6,7} ms  p99 {7,7} ms  ({8})",
         $"peer {ShortName}, {how}", batch.Runs.Count, batch.Completed, batch.Elapsed.TotalSeconds, batch.RunsPerSecond, nodes / batch.Elapsed.TotalSeconds,
-        Distribution.Percentile(batch.SortedLatenciesMs, 50), Distribution.Percentile(batch.SortedLatenciesMs, 99), Description);
+        Report.Milliseconds(Distribution.Percentile(batch.SortedLatenciesMs, 50)), Report.Milliseconds(Distribution.Percentile(batch.SortedLatenciesMs, 99)), Description);
 }
 
 /// <summary>One of our modes: all at once and one at a time.</summary>
@@ -65,7 +65,7 @@ public sealed class Report
         Figure(engine.Throughput.Format(all));
         Figure(Invariant($"  {all}: {engine.Throughput.RunsPerSecond:0.0} runs/s") + Ratios(p => engine.Throughput.RunsPerSecond / p.RunsPerSecond, " (throughput; higher is better)"));
         Figure(engine.Latency.Format(one));
-        Figure(Invariant($"  {one}: {engine.LatencyP50Ms:0.0} ms a run (p50)") + Ratios(p => engine.LatencyP50Ms / p.LatencyP50Ms, " (time a run; lower is better)"));
+        Figure($"  {one}: {Milliseconds(engine.LatencyP50Ms)} ms a run (p50)" + Ratios(p => engine.LatencyP50Ms / p.LatencyP50Ms, " (time a run; lower is better)"));
     }
 
     public void Add(Check check)
@@ -84,8 +84,12 @@ public sealed class Report
         Console.WriteLine(SummaryTable(options));
     }
 
-    /// <summary>A ratio with enough digits to stay meaningful when it is far below 1 (0.0017×, not 0.00×).</summary>
-    private static string Times(double ratio) => ratio.ToString(ratio >= 0.1 ? "0.00" : "0.00##", CultureInfo.InvariantCulture) + "×";
+    /// <summary>Milliseconds with two decimals below 1 ms (in-memory peers finish a run in microseconds).</summary>
+    public static string Milliseconds(double ms) => ms.ToString(ms < 1 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>A ratio with digits that mean something: 0.0017×, 0.42×, 23.7×, 1094×.</summary>
+    private static string Times(double ratio) =>
+        ratio.ToString(ratio switch { >= 100 => "0", >= 10 => "0.0", >= 0.1 => "0.00", _ => "0.00##" }, CultureInfo.InvariantCulture) + "×";
 
     private string Ratios(Func<PeerFigures, double> ratio, string meaning) =>
         _peers.Count == 0 ? string.Empty : " = " + string.Join(", ", _peers.Select(p => $"{Times(ratio(p))} {p.ShortName}")) + meaning;
@@ -108,12 +112,12 @@ public sealed class Report
         {
             var rps = engine.Throughput.RunsPerSecond;
             var p50 = engine.LatencyP50Ms;
-            table.AppendLine(CultureInfo.InvariantCulture, $"| Resolute {engine.Label} | {rps:0.0} |{string.Concat(_peers.Select(p => $" {Times(rps / p.RunsPerSecond)} |"))} {p50:0.0} |{string.Concat(_peers.Select(p => $" {Times(p50 / p.LatencyP50Ms)} |"))}");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| Resolute {engine.Label} | {rps:0.0} |{string.Concat(_peers.Select(p => $" {Times(rps / p.RunsPerSecond)} |"))} {Milliseconds(p50)} |{string.Concat(_peers.Select(p => $" {Times(p50 / p.LatencyP50Ms)} |"))}");
         }
 
         foreach (var peer in _peers)
         {
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {peer.TableName} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => $" {Times(peer.RunsPerSecond / p.RunsPerSecond)} |"))} {peer.LatencyP50Ms:0.0} |{string.Concat(_peers.Select(p => $" {Times(peer.LatencyP50Ms / p.LatencyP50Ms)} |"))}");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {peer.TableName} | {peer.RunsPerSecond:0.0} |{string.Concat(_peers.Select(p => $" {Times(peer.RunsPerSecond / p.RunsPerSecond)} |"))} {Milliseconds(peer.LatencyP50Ms)} |{string.Concat(_peers.Select(p => $" {Times(peer.LatencyP50Ms / p.LatencyP50Ms)} |"))}");
         }
 
         table.AppendLine();
