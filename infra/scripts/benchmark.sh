@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
-# The engine benchmark: N runs of a 5-node flow (1 node, a parallel step of 3, 1 node; no-op nodes),
-# embedded (in-memory transport + SQLite) and distributed (RabbitMQ + PostgreSQL, orchestrator and one
-# worker as separate processes). Prints runs/s, node executions/s and p50/p99 per-step overhead.
-# Each mode runs twice, on a fresh database each time: with the transactional outbox (the default: commands
-# stored with the saga, sent after the commit) and with MassTransit's in-memory outbox; the last lines compare them.
+# The engine benchmark, beside its peers, in one command. The measured flow: A → (B, C, D in parallel) → E, no-op nodes.
 #
-#   infra/scripts/benchmark.sh [--runs N] [--latency-runs N] [--outbox on|off|both]
+#   infra/scripts/benchmark.sh [--only SECTIONS] [--runs N] [--latency-runs N] [--outbox on|off|both] [more options]
+#
+# Sections (--only peers,embedded,distributed,sequential200,workers,memory; default: all — about 10-15 minutes on 2 cores):
+#   peers          MassTransit Courier over RabbitMQ (5 sequential activities: Courier has no parallel step), Workflow Core
+#                  3.22.0 in-memory, a bare MassTransit saga (in-memory repository and bus) doing the same join
+#   embedded       Resolute in one process: in-memory transport + SQLite
+#   distributed    Resolute with the orchestrator and one worker as separate processes: RabbitMQ + PostgreSQL
+#   sequential200  a flow of 200 sequential no-op nodes: per-step overhead of the first 20 vs the last 20 (target ≤ 1.5×)
+#   workers        nodes that wait 50 ms, two worker processes vs one (target ≈ 2×)
+#   memory         orchestrator RSS with 10,000 runs in flight, sampled every second (target ≤ 300 MB, flat)
+# Each pass prints runs/s with N runs started at once and the time a run takes one at a time (p50), embedded and
+# distributed once with the transactional outbox and once with MassTransit's in-memory outbox (--outbox both), each
+# on a fresh database; our lines keep their labels and add ratios to the peers measured in the same invocation.
+# Ends with a markdown summary table for the README.
+#
+# Options: --runs N (500) --latency-runs N (50) --outbox on|off|both (both) --warmup N (at least N warm-up runs, 100)
+#   --warmup-min S / --warmup-max S (10 / 60: warm-up runs in ~3 s windows until three agree within 10% and the JIT
+#   has settled in every process) --sequential-runs N (3) --memory-runs N (10000) --worker-runs N (120)
+#   --worker-concurrency N (2 nodes at once a worker). Details: tests/Resolute.Benchmarks/Program.cs.
 #
 # Starts its own RabbitMQ and PostgreSQL (PostgreSQL with its durable defaults: fsync on) on ports apart
-# from the test services', and removes them on exit.
+# from the test services', and removes them on exit. Every distributed deployment gets its own database and vhost.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +55,7 @@ command -v rabbitmq-server >/dev/null || { echo "rabbitmq-server is not installe
 
 cd "$repo"
 dotnet build -c Release tests/Resolute.Benchmarks -v quiet -nologo
-dotnet tests/Resolute.Benchmarks/bin/Release/net10.0/Resolute.Benchmarks.dll embedded distributed \
+dotnet tests/Resolute.Benchmarks/bin/Release/net10.0/Resolute.Benchmarks.dll \
   --rabbitmq "amqp://guest:guest@127.0.0.1:$RESOLUTE_TEST_RABBITMQ_PORT/" \
+  --rabbitmq-management "http://127.0.0.1:$RESOLUTE_TEST_RABBITMQ_MANAGEMENT_PORT/" \
   --postgres "Host=127.0.0.1;Port=$RESOLUTE_TEST_POSTGRES_PORT;Username=postgres;Database=postgres" "$@"
