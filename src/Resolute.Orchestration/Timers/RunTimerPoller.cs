@@ -18,6 +18,10 @@ public sealed partial class RunTimerPoller : BackgroundService
 {
     private const int BatchSize = 200;
 
+    // A full batch means more runs are due than one look takes: look again soon for the rest (their wakes queue behind
+    // this batch's, so sooner would only find this batch again).
+    private static readonly TimeSpan FullBatchRelook = TimeSpan.FromMilliseconds(250);
+
     // A wake already sent for the same due time is not repeated within this: it may still be queued behind other
     // messages, and a run whose wake the saga ignored must not be woken again at every look.
     private static readonly TimeSpan RewakeAfter = TimeSpan.FromSeconds(5);
@@ -93,6 +97,11 @@ public sealed partial class RunTimerPoller : BackgroundService
         if (found.NextWakeAt is { } next)
         {
             _schedule.Arm(next);
+        }
+
+        if (found.Due.Count >= BatchSize)
+        {
+            _schedule.Arm(now + FullBatchRelook);
         }
 
         foreach (var stale in _recentlyWoken.Where(p => now - p.Value.WokenAt > RewakeAfter).Select(p => p.Key).ToList())
