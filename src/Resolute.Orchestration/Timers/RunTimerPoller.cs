@@ -18,8 +18,8 @@ public sealed partial class RunTimerPoller : BackgroundService
 {
     private const int BatchSize = 200;
 
-    // A full batch means more runs are due than one look takes: look again soon for the rest (their wakes queue behind
-    // this batch's, so sooner would only find this batch again).
+    // A full batch means more runs are due than one look returns: look again soon for the rest. Not at once: until the
+    // saga has handled this batch's wakes, the same batch would come back.
     private static readonly TimeSpan FullBatchRelook = TimeSpan.FromMilliseconds(250);
 
     // A wake already sent for the same due time is not repeated within this: it may still be queued behind other
@@ -71,7 +71,8 @@ public sealed partial class RunTimerPoller : BackgroundService
 
             try
             {
-                // Counted from the end of the look, so a slow or failing database is never queried back to back.
+                // The safety wait counts from the end of the look, so a slow or failing database is not queried back
+                // to back; an armed time cuts it short.
                 await _schedule.WaitAsync(_options.TimerPollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
