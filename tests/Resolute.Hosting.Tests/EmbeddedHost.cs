@@ -16,7 +16,10 @@ internal sealed class EmbeddedHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<EmbeddedHost> StartAsync(string database, Action<ResoluteConfigurator> configure)
+    /// <param name="database">The SQLite file.</param>
+    /// <param name="configure">Resolute's settings.</param>
+    /// <param name="services">Registrations after Resolute's, e.g. to decorate one of its services.</param>
+    public static async Task<EmbeddedHost> StartAsync(string database, Action<ResoluteConfigurator> configure, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -25,6 +28,7 @@ internal sealed class EmbeddedHost : IAsyncDisposable
             r.UseSqlite($"Data Source={database}");
             configure(r);
         });
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new EmbeddedHost(host);

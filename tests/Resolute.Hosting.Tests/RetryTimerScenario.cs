@@ -1,6 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Resolute.Contracts;
+using Resolute.Orchestration.Timers;
+using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Runs;
 using Xunit.Abstractions;
 
 namespace Resolute.Hosting.Tests;
@@ -37,8 +42,10 @@ public sealed class RetryTimerScenario : IDisposable
             .WithRetry(new RetryPolicy { InitialInterval = BackOff, MaximumAttempts = 2 });
         var flow = Flow.Create("retry-on-time").TriggeredBy(Trigger.Manual()).Then(flaky).Build();
 
-        // The default timer settings: this measures what users get.
-        await using var host = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(flow));
+        // The default timer settings: this measures what users get. The timer loop's looks are timed on the way.
+        var looks = new ConcurrentQueue<(DateTimeOffset At, IReadOnlyList<(Guid RunId, DateTimeOffset DueAt)> Due)>();
+        await using var host = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(flow), services =>
+            services.AddScoped<IDueRunSource>(sp => new TimedDueRunSource(new EfDueRunSource(sp.GetRequiredService<ResoluteDbContext>()), looks)));
         var runId = await host.Client.StartAsync("retry-on-time", 41);
         var run = await host.Client.WaitForCompletionAsync(runId, TimeSpan.FromSeconds(30));
 
@@ -59,6 +66,9 @@ public sealed class RetryTimerScenario : IDisposable
         _output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"retry lateness: {lateness.TotalMilliseconds:0.0} ms (retry start - failure - {BackOff.TotalSeconds:0} s) = timer and wake {(retry.DispatchedAt - failed.EndedAt.Value - BackOff).TotalMilliseconds:0.0} ms + to the worker {(retry.StartedAt.Value - retry.DispatchedAt).TotalMilliseconds:0.0} ms; seen by the node (throw to retry): {(seenByNode - BackOff).TotalMilliseconds:0.0} ms"));
+        var found = looks.First(l => l.Due.Any(d => d.RunId == runId));
+        var dueAt = found.Due.First(d => d.RunId == runId).DueAt;
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the timer loop looked {(found.At - dueAt).TotalMilliseconds:0.0} ms after the retry's due time"));
 
         // Generous bound: the retry is neither early nor stuck behind a slow poll; the lateness is reported above.
         Assert.InRange(seenByNode, BackOff - TimeSpan.FromMilliseconds(50), BackOff + TimeSpan.FromSeconds(1));
@@ -73,7 +83,7 @@ public sealed class RetryTimerScenario : IDisposable
     {
         var flow = Flow.Create("f").TriggeredBy(Trigger.Manual()).Then(Node.Create<int, int>("a", (v, _) => Task.FromResult(v))).Build();
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddResolute(r => r
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddResolute(r => r
             .AddFlow(flow)
             .ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMilliseconds(milliseconds))));
 
@@ -81,4 +91,15 @@ public sealed class RetryTimerScenario : IDisposable
     }
 
     public void Dispose() => SqliteFiles.Delete(_database);
+
+    /// <summary>Records when the timer loop looked and what it found.</summary>
+    private sealed class TimedDueRunSource(IDueRunSource inner, ConcurrentQueue<(DateTimeOffset At, IReadOnlyList<(Guid RunId, DateTimeOffset DueAt)> Due)> looks) : IDueRunSource
+    {
+        public async Task<DueRuns> GetDueRunsAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken)
+        {
+            var found = await inner.GetDueRunsAsync(now, maxCount, cancellationToken);
+            looks.Enqueue((now, found.Due));
+            return found;
+        }
+    }
 }

@@ -18,6 +18,10 @@ public sealed partial class RunTimerPoller : BackgroundService
 {
     private const int BatchSize = 200;
 
+    // A full batch means more runs are due than one look returns: look again soon for the rest. Not at once: until the
+    // saga has handled this batch's wakes, the same batch would come back.
+    private static readonly TimeSpan FullBatchRelook = TimeSpan.FromMilliseconds(250);
+
     // A wake already sent for the same due time is not repeated within this: it may still be queued behind other
     // messages, and a run whose wake the saga ignored must not be woken again at every look.
     private static readonly TimeSpan RewakeAfter = TimeSpan.FromSeconds(5);
@@ -67,7 +71,8 @@ public sealed partial class RunTimerPoller : BackgroundService
 
             try
             {
-                // Counted from the end of the look, so a slow or failing database is never queried back to back.
+                // The safety wait counts from the end of the look, so a slow or failing database is not queried back
+                // to back; an armed time cuts it short.
                 await _schedule.WaitAsync(_options.TimerPollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -93,6 +98,11 @@ public sealed partial class RunTimerPoller : BackgroundService
         if (found.NextWakeAt is { } next)
         {
             _schedule.Arm(next);
+        }
+
+        if (found.Due.Count >= BatchSize)
+        {
+            _schedule.Arm(now + FullBatchRelook);
         }
 
         foreach (var stale in _recentlyWoken.Where(p => now - p.Value.WokenAt > RewakeAfter).Select(p => p.Key).ToList())

@@ -9,6 +9,9 @@ namespace Resolute.Orchestration.Timers;
 /// </summary>
 public sealed class RunWakeSchedule
 {
+    // Timers accept at most about 49 days; a longer wait is taken in pieces (each piece re-checks the clock).
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(1);
+
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private DateTimeOffset? _earliest;
@@ -100,6 +103,11 @@ public sealed class RunWakeSchedule
             if (delay <= TimeSpan.Zero)
             {
                 return;
+            }
+
+            if (delay > LongestTimer)
+            {
+                delay = LongestTimer;
             }
 
             using var stopTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -20,14 +20,16 @@ internal sealed class TimerLoop : IAsyncDisposable
 
     private readonly RunTimerPoller _poller;
     private readonly SendRecorder _sent;
+    private readonly LoopActivity _activity;
 
-    private TimerLoop(FakeTimeProvider time, FakeTimerTable table, RunWakeSchedule schedule, RunTimerPoller poller, SendRecorder sent)
+    private TimerLoop(FakeTimeProvider time, FakeTimerTable table, RunWakeSchedule schedule, RunTimerPoller poller, SendRecorder sent, LoopActivity activity)
     {
         Time = time;
         Table = table;
         Schedule = schedule;
         _poller = poller;
         _sent = sent;
+        _activity = activity;
     }
 
     public FakeTimeProvider Time { get; }
@@ -43,26 +45,36 @@ internal sealed class TimerLoop : IAsyncDisposable
     public static async Task<TimerLoop> StartAsync(TimeSpan safetyPoll, Action<FakeTimerTable>? before = null)
     {
         var time = new FakeTimeProvider(Epoch);
-        var table = new FakeTimerTable();
+        var activity = new LoopActivity();
+        var table = new FakeTimerTable(activity.Looked);
         before?.Invoke(table);
-        var schedule = new RunWakeSchedule(time);
+        var observed = new ObservedTime(time, activity.Parked);
+        var schedule = new RunWakeSchedule(observed);
         var (bus, sent) = SendRecorder.CreateBus();
         var poller = new RunTimerPoller(
             new OneServiceScopes(table),
             bus,
             new OrchestratorOptions { TimerPollInterval = safetyPoll },
             schedule,
-            time,
+            observed,
             NullLogger<RunTimerPoller>.Instance);
         await poller.StartAsync(CancellationToken.None);
-        return new TimerLoop(time, table, schedule, poller, sent);
+        return new TimerLoop(time, table, schedule, poller, sent, activity);
     }
 
     /// <summary>The clock time of the loop's next look for due runs (waits for it, up to 10 s of real time).</summary>
     public Task<DateTimeOffset> NextLookAsync() => Table.NextLookAsync();
 
-    /// <summary>Moves the clock forward to <paramref name="instant"/>, firing every timer due on the way.</summary>
-    public void AdvanceTo(DateTimeOffset instant) => Time.Advance(instant - Time.GetUtcNow());
+    /// <summary>
+    /// Once the loop waits on the clock again after its last look, moves the clock forward to <paramref name="instant"/>,
+    /// firing every timer due on the way. (Moving it while the loop is still busy with a look would start its next wait
+    /// from the later time.)
+    /// </summary>
+    public async Task AdvanceToAsync(DateTimeOffset instant)
+    {
+        await _activity.ParkedAsync();
+        Time.Advance(instant - Time.GetUtcNow());
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -71,8 +83,73 @@ internal sealed class TimerLoop : IAsyncDisposable
     }
 }
 
+/// <summary>Tells whether the loop is parked on a clock timer, or busy since its last look.</summary>
+internal sealed class LoopActivity
+{
+    private readonly Lock _gate = new();
+    private bool _parked;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Looked() => Set(parked: false);
+
+    public void Parked() => Set(parked: true);
+
+    /// <summary>Completes once the loop created a clock timer after its last look (up to 10 s of real time).</summary>
+    public async Task ParkedAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_parked)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(deadline.Token);
+        }
+    }
+
+    private void Set(bool parked)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            _parked = parked;
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+}
+
+/// <summary>The fake clock, reporting each timer the loop creates (which it does only to wait).</summary>
+internal sealed class ObservedTime(FakeTimeProvider inner, Action timerCreated) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+    public override long GetTimestamp() => inner.GetTimestamp();
+
+    public override long TimestampFrequency => inner.TimestampFrequency;
+
+    public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = inner.CreateTimer(callback, state, dueTime, period);
+        timerCreated();
+        return timer;
+    }
+}
+
 /// <summary>The <c>next_wake_at</c> column of the run table, in memory; records the clock time of every query.</summary>
-internal sealed class FakeTimerTable : IDueRunSource
+internal sealed class FakeTimerTable(Action looked) : IDueRunSource
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, DateTimeOffset> _timers = [];
@@ -115,6 +192,8 @@ internal sealed class FakeTimerTable : IDueRunSource
             found = new DueRuns(due, next);
             _looks.Add(now);
         }
+
+        looked();
 
         _lookFeed.Writer.TryWrite(now);
         if (FailNext > 0)

@@ -22,8 +22,8 @@ public sealed class RunTimerLoopTests
 
         loop.Table.Set(run, T0.AddMilliseconds(300));
         loop.Schedule.Arm(T0.AddMilliseconds(300));
-        loop.AdvanceTo(T0.AddMilliseconds(299));
-        loop.AdvanceTo(T0.AddMilliseconds(300));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(299));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(300));
 
         Assert.Equal(T0.AddMilliseconds(300), await loop.NextLookAsync());
         await WaitForWakesAsync(loop, 1);
@@ -43,15 +43,15 @@ public sealed class RunTimerLoopTests
 
         loop.Table.Set(later, T0.AddMilliseconds(800));
         loop.Schedule.Arm(T0.AddMilliseconds(800));
-        loop.AdvanceTo(T0.AddMilliseconds(100));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(100));
         loop.Table.Set(earlier, T0.AddMilliseconds(300));
         loop.Schedule.Arm(T0.AddMilliseconds(300));
-        loop.AdvanceTo(T0.AddMilliseconds(300));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(300));
 
         Assert.Equal(T0.AddMilliseconds(300), await loop.NextLookAsync());
 
         // Only the earliest time is kept in memory; the look reported the later timer, which is then armed.
-        loop.AdvanceTo(T0.AddMilliseconds(800));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(800));
         Assert.Equal(T0.AddMilliseconds(800), await loop.NextLookAsync());
         await WaitForWakesAsync(loop, 2);
         Assert.Equal([earlier, later], loop.Wakes.Select(w => w.RunId));
@@ -67,7 +67,7 @@ public sealed class RunTimerLoopTests
         loop.Schedule.Arm(T0.AddMilliseconds(300));
         loop.Schedule.Arm(T0.AddMilliseconds(800));
         Assert.Equal(T0.AddMilliseconds(300), loop.Schedule.EarliestDueAt);
-        loop.AdvanceTo(T0.AddMilliseconds(300));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(300));
 
         Assert.Equal(T0.AddMilliseconds(300), await loop.NextLookAsync());
     }
@@ -79,11 +79,11 @@ public sealed class RunTimerLoopTests
         await using var loop = await TimerLoop.StartAsync(SafetyPoll);
         Assert.Equal(T0, await loop.NextLookAsync());
 
-        loop.AdvanceTo(T0 + SafetyPoll - TimeSpan.FromMilliseconds(1));
-        loop.AdvanceTo(T0 + SafetyPoll);
+        await loop.AdvanceToAsync(T0 + SafetyPoll - TimeSpan.FromMilliseconds(1));
+        await loop.AdvanceToAsync(T0 + SafetyPoll);
         Assert.Equal(T0 + SafetyPoll, await loop.NextLookAsync());
 
-        loop.AdvanceTo(T0 + (2 * SafetyPoll));
+        await loop.AdvanceToAsync(T0 + (2 * SafetyPoll));
         Assert.Equal(T0 + (2 * SafetyPoll), await loop.NextLookAsync());
     }
 
@@ -97,7 +97,7 @@ public sealed class RunTimerLoopTests
         Assert.Equal(T0, await loop.NextLookAsync());
         Assert.Equal(T0.AddMilliseconds(700), loop.Schedule.EarliestDueAt);
 
-        loop.AdvanceTo(T0.AddMilliseconds(700));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(700));
 
         Assert.Equal(T0.AddMilliseconds(700), await loop.NextLookAsync());
         await WaitForWakesAsync(loop, 1);
@@ -118,12 +118,12 @@ public sealed class RunTimerLoopTests
         Assert.Equal(T0, await loop.NextLookAsync());
 
         // The next look is the safety poll: no look in between, and no second wake within the re-wake period.
-        loop.AdvanceTo(T0 + SafetyPoll);
+        await loop.AdvanceToAsync(T0 + SafetyPoll);
         Assert.Equal(T0 + SafetyPoll, await loop.NextLookAsync());
         Assert.Equal([T0, T0, T0 + SafetyPoll], loop.Table.Looks);
         Assert.Single(loop.Wakes);
 
-        loop.AdvanceTo(T0 + (2 * SafetyPoll));
+        await loop.AdvanceToAsync(T0 + (2 * SafetyPoll));
         Assert.Equal(T0 + (2 * SafetyPoll), await loop.NextLookAsync());
         await WaitForWakesAsync(loop, 2);
         Assert.All(loop.Wakes, w => Assert.Equal(run, w.RunId));
@@ -135,15 +135,15 @@ public sealed class RunTimerLoopTests
     {
         await using var loop = await TimerLoop.StartAsync(SafetyPoll);
         Assert.Equal(T0, await loop.NextLookAsync());
-        loop.AdvanceTo(T0.AddSeconds(1));
+        await loop.AdvanceToAsync(T0.AddSeconds(1));
 
         loop.Schedule.Arm(T0.AddMilliseconds(1500));
-        loop.AdvanceTo(T0.AddMilliseconds(1500));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(1500));
 
         Assert.Equal(T0.AddMilliseconds(1500), await loop.NextLookAsync());
 
         // The safety poll counts from the last look.
-        loop.AdvanceTo(T0.AddMilliseconds(1500) + SafetyPoll);
+        await loop.AdvanceToAsync(T0.AddMilliseconds(1500) + SafetyPoll);
         Assert.Equal(T0.AddMilliseconds(1500) + SafetyPoll, await loop.NextLookAsync());
     }
 
@@ -160,19 +160,33 @@ public sealed class RunTimerLoopTests
         Assert.Equal(T0, await loop.NextLookAsync());
 
         loop.Schedule.Arm(T0.AddMilliseconds(300));
-        loop.AdvanceTo(T0.AddMilliseconds(300));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(300));
         Assert.Equal(T0.AddMilliseconds(300), await loop.NextLookAsync());
         await WaitForWakesAsync(loop, 1);
 
         loop.Table.FailNext = 1;
         loop.Schedule.Arm(T0.AddMilliseconds(400));
-        loop.AdvanceTo(T0.AddMilliseconds(400));
+        await loop.AdvanceToAsync(T0.AddMilliseconds(400));
         Assert.Equal(T0.AddMilliseconds(400), await loop.NextLookAsync());
 
         // The failed look's armed time is not retried at once (that would spin while the database is down).
-        loop.AdvanceTo(T0.AddMilliseconds(400) + SafetyPoll);
+        await loop.AdvanceToAsync(T0.AddMilliseconds(400) + SafetyPoll);
         Assert.Equal(T0.AddMilliseconds(400) + SafetyPoll, await loop.NextLookAsync());
         Assert.Equal([T0, T0.AddMilliseconds(300), T0.AddMilliseconds(400), T0.AddMilliseconds(400) + SafetyPoll], loop.Table.Looks);
+    }
+
+    [Fact]
+    [Trait("Area", "Engine")]
+    public async Task A_full_batch_of_due_runs_is_followed_by_another_look_soon_not_at_the_safety_poll()
+    {
+        var runs = Enumerable.Range(0, 250).Select(_ => Guid.NewGuid()).ToList();
+        await using var loop = await TimerLoop.StartAsync(SafetyPoll, table => runs.ForEach(r => table.Set(r, T0)));
+        Assert.Equal(T0, await loop.NextLookAsync());
+        await WaitForWakesAsync(loop, 200);
+
+        await loop.AdvanceToAsync(T0.AddMilliseconds(250));
+
+        Assert.Equal(T0.AddMilliseconds(250), await loop.NextLookAsync());
     }
 
     [Theory]
