@@ -19,9 +19,7 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     private const int MaxUndeliverable = 1000;
 
     private readonly OutboxDispatcher _dispatcher;
-    private readonly IServiceScopeFactory _scopes;
     private readonly IBus _bus;
-    private readonly ResolutePersistenceOptions _persistence;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxDeliveryService> _logger;
 
@@ -42,8 +40,6 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
         ArgumentNullException.ThrowIfNull(logger);
         _dispatcher = services.GetService<OutboxDispatcher>() ?? throw new InvalidOperationException(
             "The transactional outbox is not registered: call services.AddResoluteOutbox(...).");
-        _scopes = services.GetRequiredService<IServiceScopeFactory>();
-        _persistence = services.GetRequiredService<ResolutePersistenceOptions>();
         _bus = bus;
         _time = time;
         _logger = logger;
@@ -99,14 +95,11 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     public async Task<int> RemoveExpiredInboxRowsAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = _time.GetUtcNow() - Options.InboxRetention;
-        var scope = _scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_persistence.DbContextType);
-            var removed = await db.InboxMessages.Where(x => x.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-            OutboxLog.InboxCleaned(_logger, removed, cutoff);
-            return removed;
-        }
+        var removed = await _dispatcher.WriteAsync(
+            (db, token) => db.InboxMessages.Where(x => x.ReceivedAt < cutoff).ExecuteDeleteAsync(token),
+            cancellationToken).ConfigureAwait(false);
+        OutboxLog.InboxCleaned(_logger, removed, cutoff);
+        return removed;
     }
 
     /// <inheritdoc />

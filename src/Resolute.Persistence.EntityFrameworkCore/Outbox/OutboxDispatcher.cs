@@ -138,11 +138,13 @@ internal sealed class OutboxDispatcher : IDisposable
         await using (scope.ConfigureAwait(false))
         {
             var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_dbContextType);
-            var statements = OutboxStatements.For(db, SelectRowLock(db));
+            var rowLock = SelectRowLock(db);
+            var statements = OutboxStatements.For(db, rowLock);
             var strategy = db.Database.CreateExecutionStrategy();
             return await strategy.ExecuteAsync(
                 async token =>
                 {
+                    using var turn = await rowLock.EnterWriterAsync(db, token).ConfigureAwait(false);
                     var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
@@ -263,15 +265,20 @@ internal sealed class OutboxDispatcher : IDisposable
         }
     }
 
-    private async Task DeleteAsync(List<Guid> ids, CancellationToken cancellationToken)
+    /// <summary>Runs one write of its own (a bulk delete) in a new scope, in this process's turn to write where the database has turns.</summary>
+    internal async Task<int> WriteAsync(Func<ResoluteDbContext, CancellationToken, Task<int>> write, CancellationToken cancellationToken)
     {
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_dbContextType);
-            await db.OutboxMessages.Where(x => ids.Contains(x.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            using var turn = await SelectRowLock(db).EnterWriterAsync(db, cancellationToken).ConfigureAwait(false);
+            return await write(db, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private Task<int> DeleteAsync(List<Guid> ids, CancellationToken cancellationToken) =>
+        WriteAsync((db, token) => db.OutboxMessages.Where(x => ids.Contains(x.Id)).ExecuteDeleteAsync(token), cancellationToken);
 
     private IOutboxRowLock SelectRowLock(DbContext db)
     {

@@ -122,6 +122,7 @@ public sealed class EfSagaRepositoryContextFactory<TDbContext, TSaga> :
         await strategy.ExecuteAsync(
             async cancellationToken =>
             {
+                using var turn = await RowLock.EnterWriterAsync(_dbContext, cancellationToken).ConfigureAwait(false);
                 var transaction = await database.BeginTransactionAsync(RowLock.IsolationLevel, cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
