@@ -41,7 +41,7 @@ public sealed class ResoluteConfigurator
     public FlowClientOptions Client { get; } = new();
 
     /// <summary>
-    /// Settings of the transactional outbox and inbox of the orchestrator (used while
+    /// Settings of the transactional outbox of the orchestrator (used while
     /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is true, the default).
     /// </summary>
     public ResoluteOutboxOptions Outbox { get; } = new();

@@ -22,7 +22,7 @@ public static class ResoluteServiceCollectionExtensions
     /// <summary>
     /// Adds Resolute: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>. Without transport
     /// or persistence settings it runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles).
-    /// Always registers <see cref="IFlowClient"/>. The orchestrator uses the transactional outbox and inbox unless
+    /// Always registers <see cref="IFlowClient"/>. The orchestrator uses the transactional outbox unless
     /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is false.
     /// </summary>
     /// <remarks>

@@ -33,7 +33,7 @@ public sealed class OrchestratorOptions
 
     /// <summary>
     /// Whether the saga's commands and events go through the transactional outbox (default true): they are stored in the
-    /// saga database in the same transaction as the run's state and the record of the consumed message (the inbox), and
+    /// saga database in the same transaction as the run's state and history, and
     /// sent after the commit — so a crash between commit and send loses nothing, and a rollback sends nothing. False sends
     /// them from memory after the commit (MassTransit's in-memory outbox): faster, but a crash right after the commit
     /// loses them.

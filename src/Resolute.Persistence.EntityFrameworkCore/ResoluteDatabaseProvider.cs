@@ -22,7 +22,7 @@ public abstract class ResoluteDatabaseProvider
 
     /// <summary>
     /// The most saga messages the orchestrator should handle at once on this database, or <see langword="null"/> for no
-    /// limit of its own. SQLite says 1: it serialises writers anyway, and concurrent writers would only wait for "database is locked".
+    /// limit of its own. SQLite says 4: it takes one writer at a time, so more messages in flight would only wait for their turn.
     /// </summary>
     public virtual int? MaxConcurrentSagaMessages => null;
 

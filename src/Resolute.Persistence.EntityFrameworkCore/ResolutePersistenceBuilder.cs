@@ -46,7 +46,10 @@ public sealed class ResolutePersistenceBuilder
         return this;
     }
 
-    /// <summary>Adds DbContext configuration (logging, interceptors) applied after the provider's.</summary>
+    /// <summary>
+    /// Adds DbContext configuration (logging, interceptors) applied after the provider's. The contexts are pooled, so this
+    /// runs once, not per message: interceptors must be safe to share between contexts (stateless or thread-safe).
+    /// </summary>
     /// <param name="configure">The configuration.</param>
     /// <returns>This builder.</returns>
     public ResolutePersistenceBuilder ConfigureDbContext(Action<DbContextOptionsBuilder> configure)

@@ -13,7 +13,7 @@ namespace Resolute.Persistence.EntityFrameworkCore;
 public static class ResolutePersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ResoluteDbContext"/> (scoped: one per message), the provider's row locks (saga and outbox) and
+    /// Registers <see cref="ResoluteDbContext"/> (pooled, leased per scope: one per message), the provider's row locks (saga and outbox) and
     /// <see cref="ResoluteDatabaseMigrator"/>:
     /// <code>
     /// services.AddResolutePersistence(p => p.UsePostgres(connectionString).ApplyMigrationsOnStartup());
@@ -42,7 +42,9 @@ public static class ResolutePersistenceServiceCollectionExtensions
             "Resolute's saga database is not chosen: call UsePostgres(...), UseSqlServer(...) or UseSqlite(...) "
             + "(packages Resolute.Persistence.PostgreSql, .SqlServer, .Sqlite) inside AddResolutePersistence.");
 
-        services.AddDbContext<TDbContext>((serviceProvider, builder) =>
+        // Pooled: a message leases a context that is reset and reused, instead of building a new context and its options
+        // (provider, interceptors, service lookup) per message. Scoped resolution stays: one lease per message scope.
+        services.AddDbContextPool<TDbContext>((serviceProvider, builder) =>
         {
             provider.Configure(builder);
             foreach (var configureDbContext in options.DbContextConfigurations)

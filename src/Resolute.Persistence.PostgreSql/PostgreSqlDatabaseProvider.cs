@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -7,9 +9,15 @@ using Resolute.Persistence.EntityFrameworkCore.Saga;
 namespace Resolute.Persistence.PostgreSql;
 
 /// <summary>PostgreSQL as Resolute's saga database (Npgsql), with this assembly's migrations.</summary>
+/// <remarks>
+/// Unless the connection string sets them, Resolute's connections run with <c>No Reset On Close=true</c> (the pool does
+/// not send <c>DISCARD ALL</c> with every reuse: Resolute's DbContext leaves no session state behind — no <c>SET</c>, temporary
+/// table or advisory lock), <c>Max Auto Prepare=64</c> and <c>Auto Prepare Min Usages=2</c> (the handful of statements every
+/// saga message runs are parsed and planned once per connection). The settings make the pool a separate one from any pool
+/// of the application's that uses the same connection string.
+/// </remarks>
 public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
 {
-    private readonly string _connectionString;
     private readonly Action<NpgsqlDbContextOptionsBuilder>? _configure;
 
     /// <summary>Creates the provider.</summary>
@@ -18,12 +26,15 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
     public PostgreSqlDatabaseProvider(string connectionString, Action<NpgsqlDbContextOptionsBuilder>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = connectionString;
+        ConnectionString = WithDefaults(connectionString);
         _configure = configure;
     }
 
     /// <inheritdoc />
     public override string Name => "PostgreSQL";
+
+    /// <summary>The connection string Resolute uses: the one given, plus the defaults above for what it does not set.</summary>
+    public string ConnectionString { get; }
 
     /// <inheritdoc />
     public override ISagaRowLock RowLock { get; } = new PostgreSqlSagaRowLock();
@@ -35,7 +46,7 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
     public override void Configure(DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        optionsBuilder.UseNpgsql(_connectionString, npgsql =>
+        optionsBuilder.UseNpgsql(ConnectionString, npgsql =>
         {
             npgsql.MigrationsAssembly(typeof(PostgreSqlDatabaseProvider).Assembly.GetName().Name);
 
@@ -43,5 +54,30 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
             npgsql.MigrationsHistoryTable(ResolutePersistenceDefaults.MigrationsHistoryTable);
             _configure?.Invoke(npgsql);
         });
+    }
+
+    private static string WithDefaults(string connectionString)
+    {
+        // Keys as given, so that a setting the application chose (under any of its spellings) is never overridden.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("NORESETONCLOSE"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!given.Contains("MAXAUTOPREPARE"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!given.Contains("AUTOPREPAREMINUSAGES"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 }

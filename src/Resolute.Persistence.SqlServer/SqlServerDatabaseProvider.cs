@@ -39,6 +39,9 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
         {
             sqlServer.MigrationsAssembly(typeof(SqlServerDatabaseProvider).Assembly.GetName().Name);
             sqlServer.MigrationsHistoryTable(ResolutePersistenceDefaults.MigrationsHistoryTable);
+
+            // A saga message writes a few rows (run, history, outbox): one batch, one round trip, however few.
+            sqlServer.MinBatchSize(1);
             _configure?.Invoke(sqlServer);
         });
     }

@@ -31,8 +31,12 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
     /// <inheritdoc />
     public override IOutboxRowLock OutboxLock { get; } = new SqliteOutboxRowLock();
 
-    /// <summary>One: SQLite has a single writer; more messages at once would only queue on its lock.</summary>
-    public override int? MaxConcurrentSagaMessages => 1;
+    /// <summary>
+    /// Four: SQLite has a single writer, and the writers of this process take turns before they begin
+    /// (<see cref="SqliteSagaRowLock.EnterWriterAsync"/>), so one message writes at a time while the others are received,
+    /// deserialised, or deliver their commands after their commit. More in flight would only wait for a turn.
+    /// </summary>
+    public override int? MaxConcurrentSagaMessages => 4;
 
     /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)

@@ -7,9 +7,9 @@ namespace Resolute.Persistence.EntityFrameworkCore;
 public static class SqlitePersistenceExtensions
 {
     /// <summary>
-    /// Keeps the saga state in a SQLite file: plain loads (SQLite serialises writers), the migrations of
-    /// Resolute.Persistence.Sqlite. Run the saga endpoint with one message at a time
-    /// (<see cref="ResoluteDatabaseProvider.MaxConcurrentSagaMessages"/> is 1).
+    /// Keeps the saga state in a SQLite file: plain loads (SQLite serialises writers; this process's writers take turns),
+    /// the migrations of Resolute.Persistence.Sqlite. Run the saga endpoint with a few messages at a time
+    /// (<see cref="ResoluteDatabaseProvider.MaxConcurrentSagaMessages"/> is 4).
     /// </summary>
     /// <param name="builder">The persistence builder.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=resolute.db</c>.</param>

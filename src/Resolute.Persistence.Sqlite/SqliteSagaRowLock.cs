@@ -8,8 +8,9 @@ namespace Resolute.Persistence.Sqlite;
 
 /// <summary>
 /// SQLite has no row locks: a plain load. The per-message transaction begins IMMEDIATE (Microsoft.Data.Sqlite's default for
-/// non-deferred transactions), which takes the database's single write lock up front, so writers are serialised anyway;
-/// the host runs the SQLite saga endpoint with one message at a time.
+/// non-deferred transactions), which takes the database's single write lock up front, so writers are serialised anyway.
+/// Before that, the writers of this process take turns (<see cref="EnterWriterAsync"/>), so several messages can be in
+/// flight — received, deserialised, their commands delivered — while one at a time writes.
 /// </summary>
 public sealed class SqliteSagaRowLock : ISagaRowLock
 {
@@ -37,6 +38,11 @@ public sealed class SqliteSagaRowLock : ISagaRowLock
             .AsTracking()
             .SingleOrDefaultAsync(x => x.CorrelationId == correlationId, cancellationToken);
     }
+
+    /// <inheritdoc />
+    /// <remarks>One turn at a time per database file, in arrival order, shared with the outbox's writes.</remarks>
+    public ValueTask<IDisposable?> EnterWriterAsync(DbContext dbContext, CancellationToken cancellationToken) =>
+        SqliteWriterTurns.EnterAsync(dbContext, cancellationToken);
 
     /// <inheritdoc />
     public bool IsConcurrencyConflict(Exception exception)

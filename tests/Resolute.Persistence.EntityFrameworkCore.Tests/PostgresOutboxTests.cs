@@ -236,6 +236,63 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
     }
 
     [Fact]
+    public async Task Messages_do_not_wait_for_the_deletes_of_their_rows_which_are_deleted_many_at_a_time()
+    {
+        // One message at a time, and a delete that hangs until the gate opens: a message waiting for its delete would
+        // hold the endpoint (no delivery timeout here to cut the wait short).
+        var gate = new DeleteGate();
+        await using var host = await OutboxTestHost.StartAsync(
+            p => p.UsePostgres(database.Database.ConnectionString).ConfigureDbContext(o => o.AddInterceptors(gate)),
+            o =>
+            {
+                o.SweepInterval = TimeSpan.FromHours(1);
+                o.DeliveryTimeout = TimeSpan.FromHours(1);
+            },
+            concurrentMessageLimit: 1);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+
+        // Opened at the end whatever happens, so that a message stuck behind the gate cannot hang the host's shutdown.
+        try
+        {
+            var first = await host.StartRunAsync(OutboxTestHost.TwoStepFlow);
+            await gate.Blocked.WaitAsync(Deadline);
+
+            // The endpoint goes on while the first delete hangs: a run completes, another starts.
+            foreach (var node in new[] { "first", "second" })
+            {
+                var command = await Poll.UntilAsync(
+                    () => Task.FromResult(host.SentCommands(first).Where(c => c.Command.NodeName == node).ToList()), c => c.Count == 1, Deadline, $"the command of {node}");
+                await host.Harness.Bus.Publish(EchoNodeWorker.Reply(command.Single().Command, DateTimeOffset.UtcNow));
+            }
+
+            await host.WaitForStatusAsync(first, RunStatus.Completed, Deadline);
+            var second = await host.StartRunAsync(OutboxTestHost.TwoStepFlow);
+            await Poll.UntilAsync(() => Task.FromResult(host.SentCommands(second).Count), n => n == 1, Deadline, "the second run's command");
+
+            // Every delivered row is queued (those of the hanging delete included) once the messages' rows were all delivered.
+            var stored = await Poll.UntilAsync(
+                async () => (await host.OutboxRowsAsync(first)).Concat(await host.OutboxRowsAsync(second)).Select(r => r.Id).ToList(),
+                ids => ids.Count > 0 && ids.All(dispatcher.IsAwaitingDeletion) && dispatcher.AwaitingDeletion == ids.Count,
+                Deadline,
+                "every delivered row to be queued for deletion");
+            Assert.Equal(1, gate.Executions);
+
+            gate.Open();
+            await Poll.UntilAsync(() => Task.FromResult(dispatcher.AwaitingDeletion), n => n == 0, Deadline, "the queued deletes to finish");
+            Assert.Empty(await host.OutboxRowsAsync(first));
+            Assert.Empty(await host.OutboxRowsAsync(second));
+
+            // The hanging delete, then one statement for the rows of the four messages handled meanwhile.
+            output.WriteLine($"{stored.Count} rows still stored when the gate opened; {gate.Executions} delete statements in all");
+            Assert.Equal(2, gate.Executions);
+        }
+        finally
+        {
+            gate.Open();
+        }
+    }
+
+    [Fact]
     public async Task The_same_message_delivered_twice_is_handled_once()
     {
         await using var host = await StartAsync(_ => { });
@@ -369,8 +426,12 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
     {
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _blocked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _executions;
 
         public Task Blocked => _blocked.Task;
+
+        /// <summary>How many bulk deletes were started.</summary>
+        public int Executions => Volatile.Read(ref _executions);
 
         public void Open() => _open.TrySetResult();
 
@@ -382,6 +443,7 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
         {
             if (command.Transaction is null && command.CommandText.Contains("DELETE FROM resolute_outbox", StringComparison.Ordinal))
             {
+                Interlocked.Increment(ref _executions);
                 _blocked.TrySetResult();
                 await _open.Task;
             }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
 /// <summary>
@@ -22,4 +24,14 @@ public interface IOutboxRowLock
     /// <param name="limit">The most rows to return.</param>
     /// <returns>The statement.</returns>
     string FormatClaimStatement(string table, string condition, string orderBy, int limit);
+
+    /// <summary>
+    /// Waits for this process's turn to write, on a database that takes one writer at a time (SQLite); the same turns as
+    /// the saga repository's (<see cref="Saga.ISagaRowLock.EnterWriterAsync"/>). The outbox takes one around its sweeps and
+    /// its bulk deletes. The default: no turns (<see langword="null"/>).
+    /// </summary>
+    /// <param name="dbContext">The DbContext about to write.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The turn, to dispose when the write ended; <see langword="null"/> when there are no turns.</returns>
+    ValueTask<IDisposable?> EnterWriterAsync(DbContext dbContext, CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 }

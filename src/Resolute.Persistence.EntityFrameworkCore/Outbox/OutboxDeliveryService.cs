@@ -18,9 +18,7 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     private const int MaxUndeliverable = 1000;
 
     private readonly OutboxDispatcher _dispatcher;
-    private readonly IServiceScopeFactory _scopes;
     private readonly IBus _bus;
-    private readonly ResolutePersistenceOptions _persistence;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxDeliveryService> _logger;
 
@@ -41,8 +39,6 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
         ArgumentNullException.ThrowIfNull(logger);
         _dispatcher = services.GetService<OutboxDispatcher>() ?? throw new InvalidOperationException(
             "The transactional outbox is not registered: call services.AddResoluteOutbox(...).");
-        _scopes = services.GetRequiredService<IServiceScopeFactory>();
-        _persistence = services.GetRequiredService<ResolutePersistenceOptions>();
         _bus = bus;
         _time = time;
         _logger = logger;

@@ -10,14 +10,17 @@ namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
 /// <summary>
 /// Delivers outbox rows. The fast path (<see cref="DeliverCommittedAsync"/>, called by
-/// <see cref="OutboxDeliveryFilter{TMessage}"/> right after the saga's commit) sends the batch's messages, then waits for
-/// their rows to be deleted by a loop that deletes everything queued meanwhile in one statement — so concurrent consumes
-/// share a commit instead of paying one each. The sweeper (<see cref="OutboxDeliveryService"/>) claims old rows with a
-/// locking read that skips locked rows, delivers and deletes them in one transaction of its own.
+/// <see cref="OutboxDeliveryFilter{TMessage}"/> right after the saga's commit) sends the batch's messages and queues their
+/// rows for deletion; it does not wait for the delete. A background loop collects what is queued for
+/// <see cref="ResoluteOutboxOptions.DeleteBatchWindow"/> and deletes it in one statement — so many consumes share one
+/// delete and its commit, and none of them holds its concurrency slot while it runs. The sweeper
+/// (<see cref="OutboxDeliveryService"/>) claims old rows with a locking read that skips locked rows, delivers and deletes
+/// them in one transaction of its own.
 /// </summary>
 /// <remarks>
 /// A row is deleted only after its message left, so a crash anywhere loses nothing: the worst case is a message sent again
-/// by a sweeper (after a crash between send and delete), with the same MessageId.
+/// by a sweeper (after a crash between send and delete — the rows delivered within the last delete window), with the same
+/// MessageId. The sweeper of this process never sends a row whose delete is queued here.
 /// </remarks>
 internal sealed class OutboxDispatcher : IDisposable
 {
@@ -27,7 +30,7 @@ internal sealed class OutboxDispatcher : IDisposable
     private readonly Type _dbContextType;
     private readonly List<IOutboxRowLock> _rowLocks;
     private readonly ILogger<OutboxDispatcher> _logger;
-    private readonly Channel<DeleteRequest> _deletions = Channel.CreateUnbounded<DeleteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<IReadOnlyList<Guid>> _deletions = Channel.CreateUnbounded<IReadOnlyList<Guid>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, byte> _awaitingDeletion = new();
     private readonly Lock _gate = new();
     private Task? _deleteLoop;
@@ -59,8 +62,8 @@ internal sealed class OutboxDispatcher : IDisposable
 
     /// <summary>
     /// The fast path: after the saga's transaction committed, sends the batch's messages through the consume context (so
-    /// they carry its conversation and trace) and queues their rows for deletion. Never throws: whatever it could not
-    /// send stays in the table for the sweeper.
+    /// they carry its conversation and trace) and queues their rows for deletion (not awaited). Never throws: whatever it
+    /// could not send stays in the table for the sweeper.
     /// </summary>
     public async Task DeliverCommittedAsync(ConsumeContext context, OutboxBatch batch)
     {
@@ -101,22 +104,9 @@ internal sealed class OutboxDispatcher : IDisposable
             OutboxLog.FastPathFailed(_logger, exception, batch.Messages.Count - delivered.Count);
         }
 
-        if (delivered.Count == 0)
+        if (delivered.Count > 0)
         {
-            return;
-        }
-
-        // Waiting for the delete keeps "sent again after a crash" to the messages sent in the last instant before it;
-        // concurrent consumes share one delete statement and its commit.
-        try
-        {
-            await QueueDeletion(delivered).WaitAsync(timeout.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The delete is retried in the background; meanwhile the sweeper will not send these rows again.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            OutboxLog.DeleteFailed(_logger, exception, delivered.Count, Options.SweepInterval);
+            QueueDeletion(delivered);
         }
     }
 
@@ -149,11 +139,13 @@ internal sealed class OutboxDispatcher : IDisposable
         await using (scope.ConfigureAwait(false))
         {
             var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_dbContextType);
-            var statements = OutboxStatements.For(db, SelectRowLock(db));
+            var rowLock = SelectRowLock(db);
+            var statements = OutboxStatements.For(db, rowLock);
             var strategy = db.Database.CreateExecutionStrategy();
             return await strategy.ExecuteAsync(
                 async token =>
                 {
+                    using var turn = await rowLock.EnterWriterAsync(db, token).ConfigureAwait(false);
                     var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
@@ -193,18 +185,22 @@ internal sealed class OutboxDispatcher : IDisposable
         }
     }
 
-    /// <summary>Queues the delete of delivered rows; the task completes when it committed (or fails when it did not).</summary>
-    internal Task QueueDeletion(IReadOnlyList<Guid> ids)
+    /// <summary>Queues the delete of delivered rows (after a shutdown began they stay for the next start's sweeper).</summary>
+    internal void QueueDeletion(IReadOnlyList<Guid> ids)
     {
         foreach (var id in ids)
         {
             _awaitingDeletion.TryAdd(id, 0);
         }
 
-        var request = new DeleteRequest(ids, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_deletions.Writer.TryWrite(request))
+        if (!_deletions.Writer.TryWrite(ids))
         {
-            request.Done.TrySetException(new ObjectDisposedException(nameof(OutboxDispatcher)));
+            foreach (var id in ids)
+            {
+                _awaitingDeletion.TryRemove(id, out _);
+            }
+
+            return;
         }
 
         if (_deleteLoop is null)
@@ -215,27 +211,33 @@ internal sealed class OutboxDispatcher : IDisposable
             }
         }
 
-        return request.Done.Task;
     }
 
-    // One statement for everything queued meanwhile: concurrent consumes share a delete and its commit. Runs for the
+    // One statement for everything queued within the window: consumes share a delete and its commit. Runs for the
     // process's life; a failed delete is retried until it succeeds (the sweeper skips those rows meanwhile).
     private async Task DeleteLoopAsync()
     {
         var retry = new List<Guid>();
         while (true)
         {
-            if (retry.Count == 0 && !await _deletions.Reader.WaitToReadAsync().ConfigureAwait(false))
+            if (retry.Count == 0)
             {
-                return;
+                if (!await _deletions.Reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                // Let the consumes finishing meanwhile add theirs (nobody waits for this delete).
+                if (Options.DeleteBatchWindow > TimeSpan.Zero)
+                {
+                    await Task.Delay(Options.DeleteBatchWindow).ConfigureAwait(false);
+                }
             }
 
             var ids = new List<Guid>(retry);
-            var waiting = new List<DeleteRequest>();
-            while (ids.Count < MaxDeletesPerStatement && _deletions.Reader.TryRead(out var request))
+            while (ids.Count < MaxDeletesPerStatement && _deletions.Reader.TryRead(out var queued))
             {
-                waiting.Add(request);
-                ids.AddRange(request.Ids);
+                ids.AddRange(queued);
             }
 
             try
@@ -247,19 +249,16 @@ internal sealed class OutboxDispatcher : IDisposable
                 }
 
                 retry.Clear();
-                waiting.ForEach(w => w.Done.TrySetResult());
             }
-            catch (ObjectDisposedException exception)
+            catch (ObjectDisposedException)
             {
                 // The application is shutting down: the rows stay, and the next start's sweeper sends them again (same MessageId).
-                waiting.ForEach(w => w.Done.TrySetException(exception));
                 return;
             }
 #pragma warning disable CA1031 // The database may be down: keep the ids and try again; the sweeper skips them meanwhile.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                waiting.ForEach(w => w.Done.TrySetException(exception));
                 retry = ids;
                 OutboxLog.DeleteFailed(_logger, exception, ids.Count, Options.SweepInterval);
                 await Task.Delay(Options.SweepInterval).ConfigureAwait(false);
@@ -267,15 +266,20 @@ internal sealed class OutboxDispatcher : IDisposable
         }
     }
 
-    private async Task DeleteAsync(List<Guid> ids, CancellationToken cancellationToken)
+    /// <summary>Runs one write of its own (a bulk delete) in a new scope, in this process's turn to write where the database has turns.</summary>
+    internal async Task<int> WriteAsync(Func<ResoluteDbContext, CancellationToken, Task<int>> write, CancellationToken cancellationToken)
     {
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_dbContextType);
-            await db.OutboxMessages.Where(x => ids.Contains(x.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            using var turn = await SelectRowLock(db).EnterWriterAsync(db, cancellationToken).ConfigureAwait(false);
+            return await write(db, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private Task<int> DeleteAsync(List<Guid> ids, CancellationToken cancellationToken) =>
+        WriteAsync((db, token) => db.OutboxMessages.Where(x => ids.Contains(x.Id)).ExecuteDeleteAsync(token), cancellationToken);
 
     private IOutboxRowLock SelectRowLock(DbContext db)
     {
@@ -294,9 +298,6 @@ internal sealed class OutboxDispatcher : IDisposable
             + $"{nameof(IOutboxRowLock)} for that provider with AddResoluteOutboxRowLock.");
     }
 }
-
-/// <summary>Rows to delete, and who waits for it.</summary>
-internal sealed record DeleteRequest(IReadOnlyList<Guid> Ids, TaskCompletionSource Done);
 
 /// <summary>What one claim-deliver-delete transaction did.</summary>
 /// <param name="Claimed">Rows claimed.</param>

@@ -59,9 +59,11 @@ public sealed class EfSagaRepositoryContext<TSaga, TMessage> :
 
     /// <inheritdoc />
     /// <remarks>
-    /// Used when the state machine inserts on the initial event. A lost insert race returns <see langword="null"/> so that
-    /// MassTransit loads the winner's row instead; a savepoint keeps the transaction usable after the failed INSERT
-    /// (PostgreSQL aborts the whole transaction on any error otherwise).
+    /// Used only when the state machine inserts on the initial event (<c>InsertOnInitial</c>; the run saga does not: it
+    /// loads first and adds the instance, saved in the one batch of the message's writes). A lost insert race returns
+    /// <see langword="null"/> so that MassTransit loads the winner's row instead; a savepoint keeps the transaction usable
+    /// after the failed INSERT (PostgreSQL aborts the whole transaction on any error otherwise). It costs two round trips
+    /// per insert but saves a whole retry of the message on a lost race, which is when such sagas insert early.
     /// </remarks>
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {

@@ -122,9 +122,15 @@ public sealed class EfSagaRepositoryContextFactory<TDbContext, TSaga> :
         await strategy.ExecuteAsync(
             async cancellationToken =>
             {
+                using var turn = await RowLock.EnterWriterAsync(_dbContext, cancellationToken).ConfigureAwait(false);
                 var transaction = await database.BeginTransactionAsync(RowLock.IsolationLevel, cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
+                    // EF would wrap every SaveChanges in a savepoint (two more round trips on PostgreSQL) so that a failed
+                    // save leaves the transaction usable; here any failure rolls the whole transaction back, so it buys
+                    // nothing. The insert race keeps its own savepoint (Insert).
+                    var autoSavepoints = database.AutoSavepointsEnabled;
+                    database.AutoSavepointsEnabled = false;
                     try
                     {
                         await body().ConfigureAwait(false);
@@ -146,6 +152,10 @@ public sealed class EfSagaRepositoryContextFactory<TDbContext, TSaga> :
                         }
 
                         throw;
+                    }
+                    finally
+                    {
+                        database.AutoSavepointsEnabled = autoSavepoints;
                     }
                 }
             },

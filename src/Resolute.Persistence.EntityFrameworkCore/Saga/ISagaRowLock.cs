@@ -35,6 +35,17 @@ public interface ISagaRowLock
         where TSaga : class, ISaga;
 
     /// <summary>
+    /// Waits for this process's turn to write, on a database that takes one writer at a time (SQLite): the repository calls
+    /// it before it begins a message's transaction and disposes the turn once the transaction ended, so the writers of one
+    /// process queue in order instead of meeting the database's lock (whose busy handler waits by sleeping a thread).
+    /// The default: no turns (<see langword="null"/>) — row locks serialise writers of one instance, others run in parallel.
+    /// </summary>
+    /// <param name="dbContext">The DbContext about to write.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The turn, to dispose when the transaction ended; <see langword="null"/> when there are no turns.</returns>
+    ValueTask<IDisposable?> EnterWriterAsync(DbContext dbContext, CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
+    /// <summary>
     /// True when <paramref name="exception"/> (or an inner one) means another transaction won a race on the same rows —
     /// duplicate key, deadlock, serialization failure, database busy — so that handling the message again succeeds.
     /// The repository reports these as <see cref="ConcurrencyException"/>.

@@ -48,6 +48,9 @@ public sealed class OutboxTestHost : IAsyncDisposable
     /// <summary>One node, replied to by the test.</summary>
     public static Flow ManualFlow { get; } = Flow.Create("outbox-manual").TriggeredBy(Trigger.Manual()).Then(Noop("only")).Build();
 
+    /// <summary>Two nodes in sequence, replied to by the test: the first reply dispatches the second node.</summary>
+    public static Flow TwoStepFlow { get; } = Flow.Create("outbox-two-steps").TriggeredBy(Trigger.Manual()).Then(Noop("first")).Then(Noop("second")).Build();
+
     public ITestHarness Harness { get; }
 
     public IServiceProvider Services => _provider;
@@ -64,7 +67,8 @@ public sealed class OutboxTestHost : IAsyncDisposable
         Action<ResoluteOutboxOptions> outbox,
         int retryLimit = 5,
         Action<ISagaConfigurator<FlowRun>>? configureSaga = null,
-        int concurrentMessageLimit = 8)
+        int concurrentMessageLimit = 8,
+        Action<IServiceCollection>? configureServices = null)
     {
         var logs = new LogCapture();
         var services = new ServiceCollection();
@@ -73,7 +77,9 @@ public sealed class OutboxTestHost : IAsyncDisposable
         var registry = new FlowRegistry();
         registry.Add(PipelineFlow, NodeQueue);
         registry.Add(ManualFlow, ManualQueue);
+        registry.Add(TwoStepFlow, ManualQueue);
         services.AddSingleton(registry);
+        configureServices?.Invoke(services);
         services.AddSingleton(new OrchestratorOptions { QueueName = OrchestratorQueue });
         services.AddSingleton<FlowRunDecider>();
         services.AddResolutePersistence(persistence);
