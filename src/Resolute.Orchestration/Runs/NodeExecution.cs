@@ -61,10 +61,6 @@ public sealed class NodeExecution
     /// <summary>The error of a failed attempt.</summary>
     public ErrorInfo? Error { get; set; }
 
-    /// <summary>True while the attempt awaits a reply or a retry timer.</summary>
-    [JsonIgnore]
-    public bool IsOpen => Outcome is NodeExecutionOutcome.Pending or NodeExecutionOutcome.RetryScheduled;
-
     /// <summary>When this open attempt needs the orchestrator without a message: its retry time or its deadline.</summary>
     [JsonIgnore]
     public DateTimeOffset? WakeAt => Outcome switch

@@ -56,9 +56,6 @@ public sealed class RunState
     /// <summary>When the run ended.</summary>
     public DateTimeOffset? EndedAt { get; set; }
 
-    /// <summary>True once the run reached a final status.</summary>
-    public bool HasEnded => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled;
-
     /// <summary>When the run needs the orchestrator without a message: the earliest retry time or deadline of an open attempt.</summary>
     public DateTimeOffset? NextWakeAt
     {

@@ -44,7 +44,6 @@ public sealed class NodeExecutionConfiguration : IEntityTypeConfiguration<NodeEx
         // Only meaningful while open (on the run row).
         builder.Ignore(x => x.RetryAt);
         builder.Ignore(x => x.DeadlineAt);
-        builder.Ignore(x => x.IsOpen);
         builder.Ignore(x => x.WakeAt);
 
         // A run's history, in creation order.
