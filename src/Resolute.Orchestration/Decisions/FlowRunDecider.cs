@@ -112,7 +112,7 @@ public sealed class FlowRunDecider
         }
         else
         {
-            StepJoin.Completed(turn, attempt, message, output);
+            StepJoin.Completed(turn, attempt, node, message, output);
         }
 
         return Finish(turn, run);

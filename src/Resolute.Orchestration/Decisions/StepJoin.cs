@@ -13,9 +13,8 @@ namespace Resolute.Orchestration.Decisions;
 internal static class StepJoin
 {
     /// <summary>A step node's attempt completed with <paramref name="output"/>.</summary>
-    public static void Completed(RunTurn turn, NodeExecution attempt, NodeCompleted reply, JsonElement output)
+    public static void Completed(RunTurn turn, NodeExecution attempt, Node node, NodeCompleted reply, JsonElement output)
     {
-        var node = turn.Flow.GetNode(attempt.NodeName);
         attempt.StartedAt = reply.StartedAt;
         attempt.WorkerId = reply.WorkerId;
         turn.End(attempt, NodeExecutionOutcome.Completed, reply.CompletedAt);

@@ -10,7 +10,7 @@ public static class FlowRunSnapshots
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(history);
-        var (error, compensationErrors) = RunStateStore.Errors(run);
+        var (open, error, compensationErrors) = RunStateStore.ReadForQuery(run);
         return new FlowRunSnapshot
         {
             RunId = run.CorrelationId,
@@ -21,7 +21,7 @@ public static class FlowRunSnapshots
             StateJson = run.StateJson,
             Error = error,
             CompensationErrors = compensationErrors,
-            History = history.Concat(RunStateStore.OpenAttempts(run))
+            History = history.Concat(open)
                 .OrderBy(e => e.Sequence)
                 .Select(e => e.ToRecord())
                 .ToList(),

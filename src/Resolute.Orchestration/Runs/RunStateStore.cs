@@ -64,19 +64,15 @@ public static class RunStateStore
         row.NextWakeAt = state.NextWakeAt;
     }
 
-    /// <summary>The open attempts stored in a row (for status queries, beside the history rows).</summary>
-    public static IReadOnlyList<NodeExecution> OpenAttempts(FlowRun row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return ReadProgress(row.ProgressJson).Open ?? [];
-    }
-
-    /// <summary>The errors stored in a row: the run's error and those of failed compensations.</summary>
-    public static (RunError? Error, IReadOnlyList<RunError> CompensationErrors) Errors(FlowRun row)
+    /// <summary>
+    /// What a status query needs from a row, read in one pass: the open attempts (shown beside the history rows), the
+    /// run's error and those of failed compensations. The <see cref="FlowState"/> is not parsed.
+    /// </summary>
+    public static (IReadOnlyList<NodeExecution> Open, RunError? Error, IReadOnlyList<RunError> CompensationErrors) ReadForQuery(FlowRun row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var progress = ReadProgress(row.ProgressJson);
-        return (progress.Error, progress.CompensationErrors ?? []);
+        return (progress.Open ?? [], progress.Error, progress.CompensationErrors ?? []);
     }
 
     private static ProgressDocument ReadProgress(string? json)
