@@ -15,7 +15,7 @@ public sealed class FlowRegistry
     public IReadOnlyCollection<RegisteredFlow> Flows => _flows.Values;
 
     /// <summary>Registers <paramref name="flow"/>; its nodes run on <paramref name="taskQueue"/> unless a node names its own queue.</summary>
-    /// <exception cref="InvalidOperationException">Another definition with the same name but a different version is registered.</exception>
+    /// <exception cref="InvalidOperationException">Another definition with the same name but a different version is registered, or another flow declares one of this flow's shared rate limiters with other settings.</exception>
     public RegisteredFlow Add(Flow flow, string? taskQueue = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
@@ -31,9 +31,28 @@ public sealed class FlowRegistry
             return existing;
         }
 
+        CheckSharedLimiters(flow);
         var registered = new RegisteredFlow(flow, queue);
         _flows.Add(flow.Name, registered);
         return registered;
+    }
+
+    /// <summary>A shared limiter is one budget by name across flows, so every flow must declare it alike.</summary>
+    private void CheckSharedLimiters(Flow flow)
+    {
+        foreach (var limiter in flow.Nodes.Select(n => n.SharedRateLimiter).OfType<RateLimiter>())
+        {
+            foreach (var other in _flows.Values)
+            {
+                if (other.Flow.Nodes.Select(n => n.SharedRateLimiter).OfType<RateLimiter>()
+                        .FirstOrDefault(l => l.Name == limiter.Name && (l.Limit != limiter.Limit || l.Period != limiter.Period)) is { } conflicting)
+                {
+                    throw new InvalidOperationException(
+                        $"Flow '{flow.Name}' declares shared rate limiter '{limiter.Name}' as {limiter}, but flow '{other.Flow.Name}' declares it as {conflicting}. " +
+                        "A shared limiter is one budget across flows: create it once with RateLimiter.Shared and use the same value in both flows.");
+                }
+            }
+        }
     }
 
     /// <summary>Finds a flow by name.</summary>

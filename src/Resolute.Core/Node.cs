@@ -215,6 +215,17 @@ public abstract class Node
             {
                 yield return $"{where}: shared rate limiter '{shared.Name}' has period {shared.Period}; the period must be positive.";
             }
+
+            if (shared.Name.Length > RateLimiter.MaxNameLength)
+            {
+                yield return $"{where}: shared rate limiter name is {shared.Name.Length} characters; at most {RateLimiter.MaxNameLength} are allowed.";
+            }
+
+            if (RateLimit is not null)
+            {
+                yield return $"{where}: has both WithRateLimit and WithSharedRateLimit('{shared.Name}'); a node draws from one limiter. " +
+                             "Keep the shared one (and lower its limit if the node needs less), or drop it and keep the node's own.";
+            }
         }
 
         if (TaskQueue is { } queue && string.IsNullOrWhiteSpace(queue))

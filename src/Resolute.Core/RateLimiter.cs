@@ -1,11 +1,20 @@
 namespace Resolute;
 
 /// <summary>
-/// A named rate limit shared by several nodes (seed: <c>NewSharedRateLimiter</c>). Unlike the Go original it holds
-/// across every worker replica: the engine enforces it globally, by name.
+/// A named rate limit shared by several nodes, in one flow or many (seed: <c>NewSharedRateLimiter</c>). Unlike the Go
+/// original it holds across every worker and orchestrator replica: the engine enforces it globally, by name.
 /// </summary>
+/// <remarks>
+/// How it is enforced (see docs/rate-limits.md): starts are spaced evenly, one every <c>Period / Limit</c>, reserved in
+/// the saga database; a node waiting for its turn holds no worker slot. Every attempt takes a turn, retries included —
+/// each one calls the limited service again. Any window of one period holds at most <c>Limit + 1</c> starts for limits of
+/// up to 10 per second (a little more for faster ones).
+/// </remarks>
 public sealed class RateLimiter
 {
+    /// <summary>The longest limiter name accepted.</summary>
+    public const int MaxNameLength = 200;
+
     private RateLimiter(string name, int limit, TimeSpan period)
     {
         Name = name;
@@ -34,7 +43,11 @@ public sealed class RateLimiter
     public override string ToString() => $"{Name}: {Limit}/{Durations.Format(Period)}";
 }
 
-/// <summary>A node's own rate limit: at most <see cref="Limit"/> executions of that node per <see cref="Period"/>, across all workers.</summary>
+/// <summary>
+/// A node's own rate limit: at most <see cref="Limit"/> executions of that node (in its flow) per <see cref="Period"/>,
+/// across all workers; enforced as <see cref="RateLimiter"/> is. To share a budget between nodes or flows, use
+/// <see cref="RateLimiter.Shared"/>.
+/// </summary>
 /// <param name="Limit">Executions allowed per period.</param>
 /// <param name="Period">The window.</param>
 public sealed record RateLimit(int Limit, TimeSpan Period)

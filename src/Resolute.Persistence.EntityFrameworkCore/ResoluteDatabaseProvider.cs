@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore;
@@ -19,6 +20,9 @@ public abstract class ResoluteDatabaseProvider
 
     /// <summary>How the transactional outbox claims rows for delivery on this database.</summary>
     public abstract IOutboxRowLock OutboxLock { get; }
+
+    /// <summary>How rate limiters reserve start slots on this database.</summary>
+    public abstract IRateLimitStatement RateLimitStatement { get; }
 
     /// <summary>
     /// The most saga messages the orchestrator should handle at once on this database, or <see langword="null"/> for no

@@ -3,12 +3,14 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Resolute.Orchestration.Runs;
 using Resolute.Persistence.EntityFrameworkCore.Configuration;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.RateLimits;
 
 namespace Resolute.Persistence.EntityFrameworkCore;
 
 /// <summary>
 /// The saga database of Resolute: one row per run in <c>resolute_flow_runs</c>, and the transactional outbox
-/// (<c>resolute_outbox</c>) and the history of ended attempts (<c>resolute_node_executions</c>) that commit in the same transaction as the saga.
+/// (<c>resolute_outbox</c>), the history of ended attempts (<c>resolute_node_executions</c>) and the rate limiters
+/// (<c>resolute_rate_limits</c>) that commit in the same transaction as the saga.
 /// </summary>
 /// <remarks>
 /// The provider (PostgreSQL, SQL Server, SQLite) and its migrations assembly are chosen by the options, normally through
@@ -40,6 +42,9 @@ public class ResoluteDbContext : DbContext
     /// <summary>The runs' ended node attempts (history), one row each.</summary>
     public DbSet<NodeExecution> NodeExecutions => Set<NodeExecution>();
 
+    /// <summary>The rate limiters' next free start times, one row per limiter.</summary>
+    public DbSet<RateLimiterState> RateLimiters => Set<RateLimiterState>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -48,6 +53,7 @@ public class ResoluteDbContext : DbContext
         modelBuilder.ApplyConfiguration(new FlowRunConfiguration());
         modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
         modelBuilder.ApplyConfiguration(new NodeExecutionConfiguration());
+        modelBuilder.ApplyConfiguration(new RateLimiterStateConfiguration());
     }
 
     /// <inheritdoc />

@@ -2,8 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Sagas;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.Runs;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
@@ -62,11 +64,15 @@ public static class ResolutePersistenceServiceCollectionExtensions
         // Several locks may be registered (one per provider); the repository and the outbox pick the one matching the DbContext.
         services.AddSingleton(provider.RowLock);
         services.AddSingleton(provider.OutboxLock);
+        services.AddSingleton(provider.RateLimitStatement);
         services.AddSingleton(options);
         services.TryAddSingleton<ResoluteDatabaseMigrator>();
 
         // The saga's ended attempts are rows of this database, written in the saga's transaction.
         services.TryAddSingleton<IFlowRunHistory, EfFlowRunHistory>();
+
+        // Rate limiters reserve start slots in the same transaction, on the same connection.
+        services.TryAddSingleton<IRateLimitLedger, EfRateLimitLedger>();
         if (options.ApplyMigrationsOnStartup)
         {
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ResoluteDatabaseMigrator>());

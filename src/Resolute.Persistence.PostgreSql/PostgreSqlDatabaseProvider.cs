@@ -4,6 +4,7 @@ using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.PostgreSql;
@@ -41,6 +42,9 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
 
     /// <inheritdoc />
     public override IOutboxRowLock OutboxLock { get; } = new PostgreSqlOutboxRowLock();
+
+    /// <inheritdoc />
+    public override IRateLimitStatement RateLimitStatement { get; } = new PostgreSqlRateLimitStatement();
 
     /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.SqlServer;
@@ -30,6 +31,9 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
 
     /// <inheritdoc />
     public override IOutboxRowLock OutboxLock { get; } = new SqlServerOutboxRowLock();
+
+    /// <inheritdoc />
+    public override IRateLimitStatement RateLimitStatement { get; } = new SqlServerRateLimitStatement();
 
     /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)

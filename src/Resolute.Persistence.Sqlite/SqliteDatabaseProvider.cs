@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.Sqlite;
@@ -30,6 +31,9 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
 
     /// <inheritdoc />
     public override IOutboxRowLock OutboxLock { get; } = new SqliteOutboxRowLock();
+
+    /// <inheritdoc />
+    public override IRateLimitStatement RateLimitStatement { get; } = new SqliteRateLimitStatement();
 
     /// <summary>
     /// Four: SQLite has a single writer, and the writers of this process take turns before they begin

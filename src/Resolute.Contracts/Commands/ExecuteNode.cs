@@ -41,4 +41,17 @@ public sealed record ExecuteNode
 
     /// <summary>When the orchestrator dispatched the attempt.</summary>
     public DateTimeOffset DispatchedAt { get; init; }
+
+    /// <summary>
+    /// For a rate-limited node: the start time the node's limiter reserved for this attempt. Null when the node has no
+    /// rate limit. A worker echoes it in <see cref="NodeStartMissed"/> so a stale bounce is recognised.
+    /// </summary>
+    public DateTimeOffset? RateLimitSlot { get; init; }
+
+    /// <summary>
+    /// For a rate-limited node: the latest time a worker may start it. A worker that takes the command later (the queue
+    /// was backlogged, workers were down) must not start it: it answers <see cref="NodeStartMissed"/> and the
+    /// orchestrator reserves a new slot. This is what keeps a backlog from starting all at once.
+    /// </summary>
+    public DateTimeOffset? StartBy { get; init; }
 }

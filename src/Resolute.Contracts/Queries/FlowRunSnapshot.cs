@@ -57,6 +57,12 @@ public enum NodeExecutionOutcome
 
     /// <summary>Abandoned: the run was cancelled or ended before a reply came.</summary>
     Abandoned,
+
+    /// <summary>
+    /// Waiting for its turn under the node's rate limit: not sent to a worker yet, holding no worker slot. See
+    /// <see cref="NodeExecutionRecord.WaitingSince"/> and <see cref="NodeExecutionRecord.RateLimitWait"/>.
+    /// </summary>
+    WaitingForRateLimit,
 }
 
 /// <summary>One attempt of one node in a run's history.</summary>
@@ -94,4 +100,10 @@ public sealed record NodeExecutionRecord
 
     /// <summary>The error of a failed attempt.</summary>
     public ErrorInfo? Error { get; init; }
+
+    /// <summary>How long the attempt waited for its rate limit before it was sent to a worker (zero when it never waited); does not include a wait still in progress.</summary>
+    public TimeSpan RateLimitWait { get; init; }
+
+    /// <summary>While <see cref="NodeExecutionOutcome.WaitingForRateLimit"/>: since when it has been waiting.</summary>
+    public DateTimeOffset? WaitingSince { get; init; }
 }

@@ -69,7 +69,7 @@ internal static class AttemptFailures
         }
     }
 
-    /// <summary>Dispatches due retries and fails attempts past their deadline; false when nothing was due.</summary>
+    /// <summary>Dispatches due retries and rate-limit slots, and fails attempts past their deadline; false when nothing was due.</summary>
     public static bool ApplyDueTimers(RunTurn turn)
     {
         var state = turn.State;
@@ -87,6 +87,18 @@ internal static class AttemptFailures
                 else
                 {
                     NodeDispatcher.Dispatch(turn, attempt, turn.Flow.GetNode(attempt.NodeName));
+                }
+            }
+            else if (attempt.Outcome == NodeExecutionOutcome.WaitingForRateLimit && attempt.WakeAt <= turn.Now)
+            {
+                acted = true;
+                if (state.StepFailed && !attempt.IsCompensation)
+                {
+                    turn.End(attempt, NodeExecutionOutcome.Abandoned);
+                }
+                else
+                {
+                    NodeDispatcher.SlotDue(turn, attempt, turn.Flow.GetNode(attempt.NodeName));
                 }
             }
             else if (attempt.Outcome == NodeExecutionOutcome.Pending && attempt.DeadlineAt <= turn.Now)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Resolute.Contracts;
+using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
 
 namespace Resolute.Orchestration.Decisions;
@@ -135,7 +136,83 @@ public sealed class FlowRunDecider
         return Finish(turn, run);
     }
 
-    /// <summary>A timer fired: dispatch due retries, and count attempts past their deadline as failed.</summary>
+    /// <summary>
+    /// The limiters reserved start slots for the attempts this run asked for (<see cref="FlowRunDecision.RateLimitRequests"/>,
+    /// in the same message): each attempt whose slot has come is sent, the others wait for theirs on a run timer.
+    /// </summary>
+    /// <param name="run">The run, as the same message's first decision stored it.</param>
+    /// <param name="status">The status that decision left the run in (the row's state moves only after the message).</param>
+    /// <param name="reservations">The slots.</param>
+    public FlowRunDecision RateLimitSlotsReserved(FlowRun run, RunStatus status, IReadOnlyList<RateLimitReservation> reservations)
+    {
+        ArgumentNullException.ThrowIfNull(reservations);
+        if (Load(run) is not { } turn)
+        {
+            return Ended(run);
+        }
+
+        turn.State.Status = status;
+        turn.Decision.Status = status;
+
+        if (turn.Decision.Ignored)
+        {
+            return Finish(turn, run);
+        }
+
+        var acted = false;
+        foreach (var reservation in reservations)
+        {
+            if (turn.State.FindOpen(reservation.ExecutionId) is { Outcome: NodeExecutionOutcome.WaitingForRateLimit, RateLimitSlot: null } attempt)
+            {
+                acted = true;
+                NodeDispatcher.SlotReserved(turn, attempt, turn.Flow.GetNode(attempt.NodeName), reservation.Slot);
+            }
+        }
+
+        if (!acted)
+        {
+            turn.Ignore("no attempt was waiting for these rate-limit slots");
+        }
+
+        return Finish(turn, run);
+    }
+
+    /// <summary>
+    /// A worker took a rate-limited attempt after its start window and did not start it: the attempt waits for a new
+    /// slot (no retry is used). A bounce for an older slot than the attempt's current one is stale and ignored.
+    /// </summary>
+    public FlowRunDecision NodeStartMissed(FlowRun run, NodeStartMissed message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Load(run) is not { } turn)
+        {
+            return Ended(run);
+        }
+
+        if (turn.Decision.Ignored || !TryFindPending(turn, message.ExecutionId, message.NodeName, "missed start", out var attempt))
+        {
+            return Finish(turn, run);
+        }
+
+        if (attempt.RateLimitSlot != message.RateLimitSlot)
+        {
+            turn.Ignore($"missed start of node '{attempt.NodeName}' attempt {attempt.Attempt} names slot {message.RateLimitSlot:O}, but the attempt was sent for {attempt.RateLimitSlot:O}");
+            return Finish(turn, run);
+        }
+
+        if (turn.State.StepFailed && !attempt.IsCompensation)
+        {
+            turn.End(attempt, NodeExecutionOutcome.Abandoned);
+        }
+        else
+        {
+            NodeDispatcher.StartMissed(turn, attempt, turn.Flow.GetNode(attempt.NodeName));
+        }
+
+        return Finish(turn, run);
+    }
+
+    /// <summary>A timer fired: dispatch due retries and rate-limit slots, and count attempts past their deadline as failed.</summary>
     public FlowRunDecision Wake(FlowRun run)
     {
         if (Load(run) is not { } turn)
@@ -205,8 +282,8 @@ public sealed class FlowRunDecider
             switch (state.Status)
             {
                 case RunStatus.Running when state.StepFailed:
-                    // Rule 2: running nodes are not killed, retries not yet dispatched are; compensate once nothing runs.
-                    foreach (var scheduled in state.Open.Where(e => !e.IsCompensation && e.Outcome == NodeExecutionOutcome.RetryScheduled).ToList())
+                    // Rule 2: running nodes are not killed, retries and rate-limited attempts not yet sent are; compensate once nothing runs.
+                    foreach (var scheduled in state.Open.Where(e => !e.IsCompensation && e.Outcome is NodeExecutionOutcome.RetryScheduled or NodeExecutionOutcome.WaitingForRateLimit).ToList())
                     {
                         turn.End(scheduled, NodeExecutionOutcome.Abandoned);
                     }

@@ -1,4 +1,5 @@
 using Resolute.Contracts;
+using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
 
 namespace Resolute.Orchestration.Decisions;
@@ -18,6 +19,12 @@ public sealed class FlowRunDecision
     /// <summary>Attempts that ended while handling the message, to be written to the run's history.</summary>
     public List<NodeExecution> EndedExecutions { get; } = [];
 
+    /// <summary>
+    /// Attempts of rate-limited nodes that need a start slot. The saga reserves them in the same transaction and hands
+    /// the slots to <see cref="FlowRunDecider.RateLimitSlotsReserved"/>, which sends or schedules each attempt.
+    /// </summary>
+    public List<RateLimitRequest> RateLimitRequests { get; } = [];
+
     /// <summary>The run's status afterwards.</summary>
     public RunStatus Status { get; set; }
 
@@ -26,6 +33,26 @@ public sealed class FlowRunDecision
 
     /// <summary>Why the message was ignored, for logs.</summary>
     public string? IgnoredReason { get; set; }
+
+    /// <summary>This decision followed by <paramref name="next"/>, taken later in the same message: everything of both, the later status.</summary>
+    public FlowRunDecision Then(FlowRunDecision next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var merged = new FlowRunDecision
+        {
+            Status = next.Status,
+            Ignored = Ignored && next.Ignored,
+            IgnoredReason = Ignored && next.Ignored ? IgnoredReason : null,
+        };
+        merged.Dispatches.AddRange(Dispatches);
+        merged.Dispatches.AddRange(next.Dispatches);
+        merged.Events.AddRange(Events);
+        merged.Events.AddRange(next.Events);
+        merged.EndedExecutions.AddRange(EndedExecutions);
+        merged.EndedExecutions.AddRange(next.EndedExecutions);
+        merged.RateLimitRequests.AddRange(next.RateLimitRequests);
+        return merged;
+    }
 }
 
 /// <summary>A node command and the queue it goes to.</summary>

@@ -1,25 +1,94 @@
 using Resolute.Contracts;
+using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
 
 namespace Resolute.Orchestration.Decisions;
 
 /// <summary>
 /// The one exit for node commands: first attempts, retries and compensations all leave the run here, so whatever must
-/// hold for every dispatch (deadlines, the command's shape, a rate-limit gate) lives in one place.
+/// hold for every dispatch (deadlines, the command's shape, the rate-limit gate) lives in one place.
 /// </summary>
 internal static class NodeDispatcher
 {
-    /// <summary>Opens <paramref name="attempt"/> and emits its <see cref="ExecuteNode"/> to the node's task queue.</summary>
+    /// <summary>
+    /// Opens <paramref name="attempt"/>. A node without a rate limit is sent to its task queue at once; a rate-limited
+    /// one waits (<see cref="NodeExecutionOutcome.WaitingForRateLimit"/>) for the slot its limiter reserves — asked for
+    /// in <see cref="FlowRunDecision.RateLimitRequests"/> and handed back to <see cref="SlotReserved"/>. Retries go
+    /// through here too, so every attempt takes a token: each one calls the limited service again.
+    /// </summary>
     public static void Dispatch(RunTurn turn, NodeExecution attempt, Node node)
     {
-        attempt.Outcome = NodeExecutionOutcome.Pending;
-        attempt.DispatchedAt = turn.Now;
-        attempt.RetryAt = null;
-        attempt.DeadlineAt = turn.Now + node.Timeout + turn.Options.DeadlineGrace;
         if (!turn.State.Open.Contains(attempt))
         {
             turn.State.Open.Add(attempt);
         }
+
+        if (NodeRateLimit.Of(turn.Flow, node) is { } limit)
+        {
+            Wait(turn, attempt, limit);
+            return;
+        }
+
+        Send(turn, attempt, node, null, null);
+    }
+
+    /// <summary>The limiter reserved <paramref name="slot"/> for a waiting attempt: send it if the slot has come, else wait for it (a run timer).</summary>
+    public static void SlotReserved(RunTurn turn, NodeExecution attempt, Node node, DateTimeOffset slot)
+    {
+        attempt.RateLimitSlot = slot;
+        if (slot <= turn.Now)
+        {
+            Send(turn, attempt, node, slot, slot + NodeRateLimit.Of(turn.Flow, node)!.StartWindow);
+        }
+    }
+
+    /// <summary>
+    /// A waiting attempt's slot is due (a run timer): send it while its start window is open; if the window already closed
+    /// (no orchestrator was up to send it), ask for a new slot rather than start late and crowd the next ones.
+    /// </summary>
+    public static void SlotDue(RunTurn turn, NodeExecution attempt, Node node)
+    {
+        var limit = NodeRateLimit.Of(turn.Flow, node)!;
+        if (attempt.RateLimitSlot is { } slot && turn.Now < slot + limit.StartWindow)
+        {
+            Send(turn, attempt, node, slot, slot + limit.StartWindow);
+            return;
+        }
+
+        Wait(turn, attempt, limit);
+    }
+
+    /// <summary>A worker took the attempt after its start window: it waits again, for a new slot.</summary>
+    public static void StartMissed(RunTurn turn, NodeExecution attempt, Node node)
+    {
+        if (NodeRateLimit.Of(turn.Flow, node) is { } limit)
+        {
+            Wait(turn, attempt, limit);
+        }
+    }
+
+    private static void Wait(RunTurn turn, NodeExecution attempt, NodeRateLimit limit)
+    {
+        attempt.Outcome = NodeExecutionOutcome.WaitingForRateLimit;
+        attempt.WaitingSince ??= turn.Now;
+        attempt.RateLimitSlot = null;
+        attempt.RetryAt = null;
+        attempt.DeadlineAt = null;
+        turn.Decision.RateLimitRequests.Add(new RateLimitRequest(attempt.ExecutionId, limit.Key, limit.Interval, turn.Now));
+    }
+
+    private static void Send(RunTurn turn, NodeExecution attempt, Node node, DateTimeOffset? slot, DateTimeOffset? startBy)
+    {
+        if (attempt.WaitingSince is { } since)
+        {
+            attempt.RateLimitWait += turn.Now - since;
+            attempt.WaitingSince = null;
+        }
+
+        attempt.Outcome = NodeExecutionOutcome.Pending;
+        attempt.DispatchedAt = turn.Now;
+        attempt.RetryAt = null;
+        attempt.DeadlineAt = turn.Now + node.Timeout + turn.Options.DeadlineGrace;
 
         var state = turn.State;
         turn.Decision.Dispatches.Add(new NodeDispatch(turn.RegisteredFlow!.QueueOf(node), new ExecuteNode
@@ -36,6 +105,8 @@ internal static class NodeDispatcher
             IsCompensation = attempt.IsCompensation,
             Timeout = node.Timeout,
             DispatchedAt = turn.Now,
+            RateLimitSlot = slot,
+            StartBy = startBy,
         }));
     }
 }

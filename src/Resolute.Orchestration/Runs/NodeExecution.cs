@@ -4,8 +4,8 @@ using Resolute.Contracts;
 namespace Resolute.Orchestration.Runs;
 
 /// <summary>
-/// One attempt of one node. While open (<see cref="NodeExecutionOutcome.Pending"/> or
-/// <see cref="NodeExecutionOutcome.RetryScheduled"/>) it lives in the run's <see cref="RunState.Open"/>; once it ended it
+/// One attempt of one node. While open (<see cref="NodeExecutionOutcome.Pending"/>,
+/// <see cref="NodeExecutionOutcome.RetryScheduled"/> or <see cref="NodeExecutionOutcome.WaitingForRateLimit"/>) it lives in the run's <see cref="RunState.Open"/>; once it ended it
 /// is written as a row of its own (the run's history), so that handling a message costs what is open, not what happened.
 /// </summary>
 public sealed class NodeExecution
@@ -61,12 +61,27 @@ public sealed class NodeExecution
     /// <summary>The error of a failed attempt.</summary>
     public ErrorInfo? Error { get; set; }
 
-    /// <summary>When this open attempt needs the orchestrator without a message: its retry time or its deadline.</summary>
+    /// <summary>
+    /// For a rate-limited node: the start slot its limiter reserved (null while waiting for the reservation). While
+    /// <see cref="NodeExecutionOutcome.WaitingForRateLimit"/> the attempt is sent at this time; once sent, a worker's
+    /// <c>NodeStartMissed</c> is matched against it.
+    /// </summary>
+    public DateTimeOffset? RateLimitSlot { get; set; }
+
+    /// <summary>While <see cref="NodeExecutionOutcome.WaitingForRateLimit"/>: since when.</summary>
+    public DateTimeOffset? WaitingSince { get; set; }
+
+    /// <summary>How long the attempt waited for its rate limit, over every wait that ended (a missed window waits again).</summary>
+    public TimeSpan RateLimitWait { get; set; }
+
+    /// <summary>When this open attempt needs the orchestrator without a message: its retry time, its rate-limit slot or its deadline.</summary>
     [JsonIgnore]
     public DateTimeOffset? WakeAt => Outcome switch
     {
         NodeExecutionOutcome.RetryScheduled => RetryAt,
         NodeExecutionOutcome.Pending => DeadlineAt,
+        // No slot yet means the reservation did not happen (it is made in the same message): ask again at once.
+        NodeExecutionOutcome.WaitingForRateLimit => RateLimitSlot ?? WaitingSince,
         _ => null,
     };
 
@@ -84,6 +99,8 @@ public sealed class NodeExecution
         EndedAt = EndedAt,
         WorkerId = WorkerId,
         Error = Error,
+        RateLimitWait = RateLimitWait,
+        WaitingSince = Outcome == NodeExecutionOutcome.WaitingForRateLimit ? WaitingSince : null,
     };
 }
 

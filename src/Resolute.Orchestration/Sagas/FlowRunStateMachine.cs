@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Timers;
 
@@ -18,13 +19,15 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     private readonly ILogger<FlowRunStateMachine> _logger;
     private readonly IFlowRunEmitter _emitter;
     private readonly IFlowRunHistory _history;
+    private readonly IRateLimitLedger _rateLimits;
 
     /// <summary>Builds the state machine.</summary>
-    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunHistory history, ILogger<FlowRunStateMachine> logger)
+    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunHistory history, IRateLimitLedger rateLimits, ILogger<FlowRunStateMachine> logger)
     {
         _decider = decider;
         _emitter = emitter;
         _history = history;
+        _rateLimits = rateLimits;
         _logger = logger;
 
         InstanceState(x => x.CurrentState);
@@ -37,6 +40,11 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             e.OnMissingInstance(m => m.Fault());
         });
         Event(() => NodeFailedReceived, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Fault());
+        });
+        Event(() => NodeStartMissedReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
             e.OnMissingInstance(m => m.Fault());
@@ -59,6 +67,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             Ignore(StartRequested),
             When(NodeCompletedReceived).ThenAsync(c => Handle(c, () => _decider.NodeCompleted(c.Saga, c.Message))),
             When(NodeFailedReceived).ThenAsync(c => Handle(c, () => _decider.NodeFailed(c.Saga, c.Message))),
+            When(NodeStartMissedReceived).ThenAsync(c => Handle(c, () => _decider.NodeStartMissed(c.Saga, c.Message))),
             When(WakeReceived).ThenAsync(c => Handle(c, () => _decider.Wake(c.Saga))),
             When(CancelRequested).ThenAsync(c => Handle(c, () => _decider.Cancel(c.Saga, c.Message))));
     }
@@ -93,6 +102,9 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     /// <summary>A node attempt failed.</summary>
     public Event<NodeFailed> NodeFailedReceived { get; private set; } = null!;
 
+    /// <summary>A worker took a rate-limited attempt after its start window.</summary>
+    public Event<NodeStartMissed> NodeStartMissedReceived { get; private set; } = null!;
+
     /// <summary>A timer of the run is due.</summary>
     public Event<WakeFlowRun> WakeReceived { get; private set; } = null!;
 
@@ -108,6 +120,14 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         where TMessage : class
     {
         var decision = decide();
+        if (decision.RateLimitRequests.Count > 0)
+        {
+            // Slots are reserved in this message's transaction, after the rules ran, so the limiter rows stay locked only
+            // for the commit; the rules then send what is due and put the rest on the run's timer.
+            var slots = await _rateLimits.ReserveAsync(context, decision.RateLimitRequests, context.CancellationToken).ConfigureAwait(false);
+            decision = decision.Then(_decider.RateLimitSlotsReserved(context.Saga, decision.Status, slots));
+        }
+
         if (decision.Ignored)
         {
             FlowRunLog.Ignored(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, decision.IgnoredReason);

@@ -41,7 +41,11 @@ public sealed class NodeExecutionConfiguration : IEntityTypeConfiguration<NodeEx
         builder.Property(x => x.WorkerId).HasColumnName("worker_id").HasMaxLength(200);
         builder.Property(x => x.Error).HasColumnName("error_json").HasConversion(new ErrorConverter());
 
+        builder.Property(x => x.RateLimitWait).HasColumnName("rate_limit_wait_ticks").HasConversion<long>();
+
         // Only meaningful while open (on the run row).
+        builder.Ignore(x => x.RateLimitSlot);
+        builder.Ignore(x => x.WaitingSince);
         builder.Ignore(x => x.RetryAt);
         builder.Ignore(x => x.DeadlineAt);
         builder.Ignore(x => x.WakeAt);

@@ -155,6 +155,10 @@ namespace Resolute.Persistence.SqlServer.Migrations
                         .HasColumnType("nvarchar(32)")
                         .HasColumnName("outcome");
 
+                    b.Property<long>("RateLimitWait")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rate_limit_wait_ticks");
+
                     b.Property<Guid>("RunId")
                         .HasColumnType("uniqueidentifier")
                         .HasColumnName("run_id");
@@ -230,6 +234,23 @@ namespace Resolute.Persistence.SqlServer.Migrations
                         .HasDatabaseName("ix_resolute_outbox_created_at");
 
                     b.ToTable("resolute_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.RateLimits.RateLimiterState", b =>
+                {
+                    b.Property<string>("LimiterKey")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)")
+                        .HasColumnName("limiter_key");
+
+                    b.Property<long>("NextStartTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("next_start_ticks");
+
+                    b.HasKey("LimiterKey")
+                        .HasName("pk_resolute_rate_limits");
+
+                    b.ToTable("resolute_rate_limits", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -150,6 +150,10 @@ namespace Resolute.Persistence.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome");
 
+                    b.Property<long>("RateLimitWait")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_limit_wait_ticks");
+
                     b.Property<Guid>("RunId")
                         .HasColumnType("TEXT")
                         .HasColumnName("run_id");
@@ -225,6 +229,23 @@ namespace Resolute.Persistence.Sqlite.Migrations
                         .HasDatabaseName("ix_resolute_outbox_created_at");
 
                     b.ToTable("resolute_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Resolute.Persistence.EntityFrameworkCore.RateLimits.RateLimiterState", b =>
+                {
+                    b.Property<string>("LimiterKey")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("limiter_key");
+
+                    b.Property<long>("NextStartTicks")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_start_ticks");
+
+                    b.HasKey("LimiterKey")
+                        .HasName("pk_resolute_rate_limits");
+
+                    b.ToTable("resolute_rate_limits", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -80,6 +80,24 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             return;
         }
 
+        // A rate-limited attempt starts only inside the window its limiter reserved; one taken later (a backlog, workers
+        // that were down) goes back to the orchestrator for a new slot instead of starting with the rest of the backlog.
+        if (command.StartBy is { } startBy && command.RateLimitSlot is { } slot && _time.GetUtcNow() is var now && now > startBy)
+        {
+            StartWindowMissed(_logger, command.NodeName, command.Attempt, command.RunId, now - startBy);
+            await context.Publish(new NodeStartMissed
+            {
+                RunId = command.RunId,
+                ExecutionId = command.ExecutionId,
+                NodeName = command.NodeName,
+                Attempt = command.Attempt,
+                RateLimitSlot = slot,
+                ReceivedAt = now,
+                WorkerId = _options.WorkerId,
+            }, context.CancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         // One token for the node: fires at the timeout, when the run is cancelled, or when the worker stops.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(command.Timeout);
@@ -194,4 +212,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} failed: {ErrorType}: {ErrorMessage}")]
     private static partial void NodeFailedWith(ILogger logger, string nodeName, int attempt, Guid runId, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its rate-limit window closed; sent back for a new slot")]
+    private static partial void StartWindowMissed(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
 }

@@ -43,13 +43,13 @@ public sealed class DispatchCommandTests
         sim.Start(new Text("in"));
 
         var command = Assert.Single(sim.Dispatches).Command;
-        Assert.Equal(RunSimulator.RunId, command.RunId);
+        Assert.Equal(RunSimulator.DefaultRunId, command.RunId);
         Assert.Equal("orders", command.FlowName);
         Assert.Equal(flow.Version, command.FlowVersion);
         Assert.Equal("charge", command.NodeName);
         Assert.Equal("charge", command.StepName);
         Assert.Equal(1, command.Attempt);
-        Assert.Equal($"{RunSimulator.RunId:N}/charge", command.IdempotencyKey);
+        Assert.Equal($"{RunSimulator.DefaultRunId:N}/charge", command.IdempotencyKey);
         Assert.Equal(TimeSpan.FromSeconds(42), command.Timeout);
         Assert.False(command.IsCompensation);
         Assert.Equal(ManualTimeProvider.Epoch, command.DispatchedAt);
@@ -80,7 +80,7 @@ public sealed class DispatchCommandTests
         var attempts = sim.Commands.Where(c => c.NodeName == "a").ToList();
         Assert.Equal([1, 2, 3], attempts.Select(c => c.Attempt));
         Assert.Single(attempts.Select(c => c.IdempotencyKey).Distinct());
-        Assert.Equal($"{RunSimulator.RunId:N}/a", attempts[0].IdempotencyKey);
+        Assert.Equal($"{RunSimulator.DefaultRunId:N}/a", attempts[0].IdempotencyKey);
         Assert.Equal(3, attempts.Select(c => c.ExecutionId).Distinct().Count());
         Assert.Single(attempts.Select(c => c.InputJson).Distinct());
     }
@@ -93,6 +93,6 @@ public sealed class DispatchCommandTests
         sim.Start(new Text("in"));
 
         Assert.Equal(2, sim.Commands.Select(c => c.ExecutionId).Distinct().Count());
-        Assert.Equal([$"{RunSimulator.RunId:N}/a", $"{RunSimulator.RunId:N}/b"], sim.Commands.Select(c => c.IdempotencyKey));
+        Assert.Equal([$"{RunSimulator.DefaultRunId:N}/a", $"{RunSimulator.DefaultRunId:N}/b"], sim.Commands.Select(c => c.IdempotencyKey));
     }
 }

@@ -97,7 +97,7 @@ public sealed class SequencingTests
         sim.Start(new Text("in"));
 
         var started = sim.SingleEvent<FlowRunStarted>();
-        Assert.Equal(RunSimulator.RunId, started.RunId);
+        Assert.Equal(RunSimulator.DefaultRunId, started.RunId);
         Assert.Equal("versioned", started.FlowName);
         Assert.Equal(flow.Version, started.FlowVersion);
         Assert.Equal(flow.Version, sim.Run.FlowVersion);
@@ -117,7 +117,7 @@ public sealed class SequencingTests
         Assert.Equal(RunStatus.Completed, decision.Status);
         Assert.Equal(RunStatus.Completed, sim.Status);
         var completed = sim.SingleEvent<FlowRunCompleted>();
-        Assert.Equal(RunSimulator.RunId, completed.RunId);
+        Assert.Equal(RunSimulator.DefaultRunId, completed.RunId);
         Assert.Equal(sim.Time.GetUtcNow(), completed.CompletedAt);
         Assert.NotNull(completed.StateJson);
         var finalState = FlowState.FromJson(completed.StateJson);

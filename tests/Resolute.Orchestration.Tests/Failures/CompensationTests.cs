@@ -124,7 +124,7 @@ public sealed class CompensationTests
         Assert.Equal(new Text("cancel O-42"), RunSimulator.InputOf<Text>(command));
         Assert.Equal("create-all", command.StepName);
         Assert.Equal(1, command.Attempt);
-        Assert.Equal($"{RunSimulator.RunId:N}/cancel-order", command.IdempotencyKey);
+        Assert.Equal($"{RunSimulator.DefaultRunId:N}/cancel-order", command.IdempotencyKey);
     }
 
     [Fact]

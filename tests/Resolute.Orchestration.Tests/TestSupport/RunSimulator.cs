@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
 using Resolute.Serialization;
 
@@ -17,21 +18,30 @@ internal sealed class RunSimulator
     private readonly List<object> _events = [];
     private readonly List<NodeExecution> _history = [];
 
-    public RunSimulator(FlowRegistry registry, OrchestratorOptions? options = null, Func<Guid>? newExecutionId = null)
+    public RunSimulator(FlowRegistry registry, OrchestratorOptions? options = null, Func<Guid>? newExecutionId = null, InMemoryRateLimitLedger? ledger = null, ManualTimeProvider? time = null, Guid? runId = null)
     {
         Registry = registry;
+        Ledger = ledger ?? new InMemoryRateLimitLedger();
+        Time = time ?? new ManualTimeProvider();
+        RunId = runId ?? DefaultRunId;
         Options = options ?? new OrchestratorOptions();
         Decider = new FlowRunDecider(registry, Time, Options, newExecutionId);
     }
 
-    /// <summary>The run id every simulated run uses.</summary>
-    public static Guid RunId { get; } = Guid.Parse("6d1f1a52-7c1e-4c43-9a39-2b0d3f0f4a11");
+    /// <summary>The run id a simulated run uses unless given another.</summary>
+    public static Guid DefaultRunId { get; } = Guid.Parse("6d1f1a52-7c1e-4c43-9a39-2b0d3f0f4a11");
+
+    /// <summary>This simulated run's id.</summary>
+    public Guid RunId { get; }
+
+    /// <summary>The rate limiters' ledger (share one between simulators to run several runs against the same limiters).</summary>
+    public InMemoryRateLimitLedger Ledger { get; }
 
     public FlowRegistry Registry { get; }
 
     public OrchestratorOptions Options { get; }
 
-    public ManualTimeProvider Time { get; } = new();
+    public ManualTimeProvider Time { get; }
 
     public FlowRunDecider Decider { get; }
 
@@ -165,6 +175,23 @@ internal sealed class RunSimulator
         return Wake();
     }
 
+    /// <summary>A worker took the pending attempt of <paramref name="nodeName"/> after its start window and sent it back.</summary>
+    public FlowRunDecision MissStart(string nodeName) => Deliver(StartMissed(PendingCommand(nodeName)));
+
+    /// <summary>A missed-start reply for <paramref name="command"/> (not delivered).</summary>
+    public NodeStartMissed StartMissed(ExecuteNode command) => new()
+    {
+        RunId = command.RunId,
+        ExecutionId = command.ExecutionId,
+        NodeName = command.NodeName,
+        Attempt = command.Attempt,
+        RateLimitSlot = command.RateLimitSlot ?? throw new InvalidOperationException($"The command of node '{command.NodeName}' carries no rate-limit slot."),
+        ReceivedAt = Time.GetUtcNow(),
+        WorkerId = "test-worker",
+    };
+
+    public FlowRunDecision Deliver(NodeStartMissed reply) => Apply(Decider.NodeStartMissed(Run, reply));
+
     public FlowRunDecision Cancel(string? reason = "test") => Apply(Decider.Cancel(Run, new CancelFlowRun { RunId = RunId, Reason = reason, RequestedAt = Time.GetUtcNow() }));
 
     /// <summary>Fails the pending attempt of <paramref name="nodeName"/> (retryable), waits out each back-off, until no retry is scheduled.</summary>
@@ -196,6 +223,13 @@ internal sealed class RunSimulator
 
     private FlowRunDecision Apply(FlowRunDecision decision)
     {
+        // As the saga does: reserve the slots asked for, then let the rules send or schedule the attempts.
+        if (decision.RateLimitRequests.Count > 0)
+        {
+            var slots = Ledger.Reserve(decision.RateLimitRequests);
+            decision = decision.Then(Decider.RateLimitSlotsReserved(Run, decision.Status, slots));
+        }
+
         Last = decision;
         _dispatches.AddRange(decision.Dispatches);
         _events.AddRange(decision.Events);
