@@ -36,28 +36,49 @@ public sealed class EfRateLimitLedger : IRateLimitLedger
                 + "saga repository (.Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>())).");
         }
 
+        return await ReserveAsync(db, requests, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reserves one slot per request on <paramref name="db"/>'s connection, in its current transaction (if any).</summary>
+    /// <param name="db">The context whose connection and transaction to use.</param>
+    /// <param name="requests">The requests.</param>
+    /// <param name="cancellationToken">Cancels the reservation.</param>
+    /// <returns>The slots, grouped per limiter in key order.</returns>
+    /// <exception cref="InvalidOperationException">No statement is registered for the context's provider.</exception>
+    public async Task<IReadOnlyList<RateLimitReservation>> ReserveAsync(DbContext db, IReadOnlyList<RateLimitRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(requests);
         var providerName = db.Database.ProviderName;
         var statement = _statements.LastOrDefault(s => s.ProviderName == providerName) ?? throw new InvalidOperationException(
             $"No rate-limit statement is registered for EF Core provider '{providerName}'. Use UsePostgres, UseSqlServer or UseSqlite in AddResolutePersistence.");
         var sql = statement.FormatReserve(RateLimiterStateConfiguration.TableName);
 
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var reservations = new List<RateLimitReservation>(requests.Count);
-        // Key order: two messages lock limiter rows in the same order and cannot deadlock on them.
-        foreach (var batch in RateLimitBatch.Group(requests))
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            Add(command, "@limiter_key", batch.LimiterKey);
-            Add(command, "@not_before", batch.NotBefore.UtcTicks);
-            Add(command, "@advance", batch.Advance.Ticks);
-            var nextFree = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-            reservations.AddRange(batch.SlotsEndingAt(new DateTimeOffset(nextFree, TimeSpan.Zero)));
-        }
+            var connection = db.Database.GetDbConnection();
+            var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var reservations = new List<RateLimitReservation>(requests.Count);
+            // Key order: two messages lock limiter rows in the same order and cannot deadlock on them.
+            foreach (var batch in RateLimitBatch.Group(requests))
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                Add(command, "@limiter_key", batch.LimiterKey);
+                Add(command, "@not_before", batch.NotBefore.UtcTicks);
+                Add(command, "@advance", batch.Advance.Ticks);
+                var nextFree = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                reservations.AddRange(batch.SlotsEndingAt(new DateTimeOffset(nextFree, TimeSpan.Zero)));
+            }
 
-        return reservations;
+            return reservations;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
     }
 
     private static void Add(DbCommand command, string name, object value)
