@@ -28,7 +28,7 @@ public sealed class MigrationTests
                 var first = await migrator.MigrateAsync();
                 var second = await migrator.MigrateAsync();
 
-                Assert.Equal(3, first.Count);
+                Assert.Equal(4, first.Count);
                 Assert.Empty(second);
 
                 await using var scope = services.CreateAsyncScope();
@@ -37,6 +37,7 @@ public sealed class MigrationTests
                 Assert.Equal(0, await db.FlowRuns.CountAsync());
                 Assert.Equal(0, await db.OutboxMessages.CountAsync());
                 Assert.Equal(0, await db.NodeExecutions.CountAsync());
+                Assert.Equal(0, await db.RateLimiters.CountAsync());
             }
 
             Assert.True(File.Exists(path));
@@ -107,6 +108,7 @@ public sealed class MigrationTests
         Assert.Contains("CREATE INDEX [ix_resolute_outbox_created_at]", script, StringComparison.Ordinal);
         Assert.Contains("CONSTRAINT [pk_resolute_node_executions] PRIMARY KEY ([execution_id])", script, StringComparison.Ordinal);
         Assert.Contains("CREATE INDEX [ix_resolute_node_executions_run_id_sequence]", script, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT [pk_resolute_rate_limits] PRIMARY KEY ([limiter_key])", script, StringComparison.Ordinal);
         Assert.DoesNotContain("resolute_inbox", script, StringComparison.Ordinal);
     }
 

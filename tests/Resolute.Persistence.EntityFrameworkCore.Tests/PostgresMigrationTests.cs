@@ -22,9 +22,9 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
         var first = await migrator.MigrateAsync();
         var second = await migrator.MigrateAsync();
 
-        Assert.Equal(["InitialCreate", "AddOutboxAndInbox", "NodeExecutionHistory"], first.Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]));
+        Assert.Equal(["InitialCreate", "AddOutboxAndInbox", "NodeExecutionHistory", "RateLimiters"], first.Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]));
         Assert.Empty(second);
-        Assert.Equal(3, await database.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+        Assert.Equal(4, await database.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
 
         var columns = await database.ScalarAsync<string>(
             "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_flow_runs'");
@@ -39,13 +39,16 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
             "body,created_at,destination_queue,id,kind,message_type,run_id",
             await database.ScalarAsync<string>("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_outbox'"));
         Assert.Equal(
-            "attempt,compensates_node,dispatched_at,ended_at,error_json,execution_id,input_json,is_compensation,node_name,outcome,run_id,sequence,started_at,step_name,worker_id",
+            "attempt,compensates_node,dispatched_at,ended_at,error_json,execution_id,input_json,is_compensation,node_name,outcome,rate_limit_wait_ticks,run_id,sequence,started_at,step_name,worker_id",
             await database.ScalarAsync<string>("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_node_executions'"));
         Assert.Equal(
             "ix_resolute_node_executions_run_id_sequence,ix_resolute_outbox_created_at,pk_resolute_node_executions,pk_resolute_outbox",
             await database.ScalarAsync<string>(
                 "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('resolute_outbox', 'resolute_node_executions')"));
         Assert.Equal(0, await database.ScalarAsync<int>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'resolute_inbox'"));
+        Assert.Equal(
+            "limiter_key,next_start_ticks",
+            await database.ScalarAsync<string>("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_rate_limits'"));
     }
 
     [Fact]
@@ -59,7 +62,7 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
 
             await Task.WhenAll(replicas.Select(r => r.GetRequiredService<ResoluteDatabaseMigrator>().MigrateAsync()));
 
-            Assert.Equal(3, await fresh.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+            Assert.Equal(4, await fresh.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
             Assert.Equal(0, await fresh.ScalarAsync<int>("SELECT count(*) FROM resolute_flow_runs"));
             foreach (var replica in replicas)
             {
