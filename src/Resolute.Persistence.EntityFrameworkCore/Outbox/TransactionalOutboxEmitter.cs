@@ -2,6 +2,7 @@ using MassTransit;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
+using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
@@ -37,14 +38,8 @@ public sealed class TransactionalOutboxEmitter : IFlowRunEmitter
             return Task.CompletedTask;
         }
 
-        if (!context.TryGetPayload<ResoluteDbContext>(out var db))
-        {
-            throw new InvalidOperationException(
-                "The transactional outbox found no ResoluteDbContext on the consume context. The FlowRun saga must be stored by "
-                + "Resolute's EF Core saga repository (.Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>())), whose "
-                + "per-message transaction the outbox rows commit in; with another repository, turn the transactional outbox off "
-                + "(OrchestratorOptions.UseTransactionalOutbox = false).");
-        }
+        var db = SagaMessageDbContext.Of(context, "The transactional outbox",
+            "its per-message transaction is the one the outbox rows commit in. With another repository, turn the transactional outbox off (OrchestratorOptions.UseTransactionalOutbox = false).");
 
         // Absent when the endpoint has no OutboxDeliveryFilter: the rows then wait for the sweeper.
         context.TryGetPayload<OutboxBatch>(out var batch);

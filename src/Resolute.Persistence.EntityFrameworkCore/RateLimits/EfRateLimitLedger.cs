@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Resolute.Orchestration.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.Configuration;
+using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore.RateLimits;
 
@@ -29,12 +30,7 @@ public sealed class EfRateLimitLedger : IRateLimitLedger
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requests);
-        if (!context.TryGetPayload<ResoluteDbContext>(out var db))
-        {
-            throw new InvalidOperationException(
-                "The rate-limit ledger found no ResoluteDbContext on the consume context: the FlowRun saga must be stored by Resolute's EF Core "
-                + "saga repository (.Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>())).");
-        }
+        var db = SagaMessageDbContext.Of(context, "The rate-limit ledger");
 
         return await ReserveAsync(db, requests, cancellationToken).ConfigureAwait(false);
     }

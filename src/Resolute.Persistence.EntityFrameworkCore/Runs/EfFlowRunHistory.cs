@@ -1,6 +1,7 @@
 using MassTransit;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
+using Resolute.Persistence.EntityFrameworkCore.Saga;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Runs;
 
@@ -16,12 +17,7 @@ public sealed class EfFlowRunHistory : IFlowRunHistory
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(ended);
-        if (!context.TryGetPayload<ResoluteDbContext>(out var db))
-        {
-            throw new InvalidOperationException(
-                "The run history found no ResoluteDbContext on the consume context: the FlowRun saga must be stored by Resolute's EF Core "
-                + "saga repository (.Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>())).");
-        }
+        var db = SagaMessageDbContext.Of(context, "The run history");
 
         db.NodeExecutions.AddRange(ended);
         return Task.CompletedTask;
