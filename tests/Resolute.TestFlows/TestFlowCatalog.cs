@@ -38,6 +38,7 @@ public static class TestFlowCatalog
         new(TwoStepFlow.Definition, DefaultTaskQueue),
         .. FailureFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. DurabilityFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
+        .. ScheduleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
     ];
 
     /// <summary>Every task queue the test flows use.</summary>
