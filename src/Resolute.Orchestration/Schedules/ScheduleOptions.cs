@@ -26,7 +26,8 @@ public sealed class ScheduleOptions
 
     /// <summary>
     /// How long a tick's run whose <c>StartFlow</c> has been published but whose run row does not exist yet counts as still
-    /// running for the overlap policy (the start may wait in the queue). Default 1 min.
+    /// running for the overlap policy (the start may wait in the queue). It also bounds how long a start that never
+    /// arrives (the in-memory transport loses messages when the process stops) holds later ticks back. Default 1 min.
     /// </summary>
     public TimeSpan PendingStartWindow { get; set; } = TimeSpan.FromMinutes(1);
 
