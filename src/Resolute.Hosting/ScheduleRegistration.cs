@@ -29,13 +29,10 @@ internal static class ScheduleRegistration
         services.AddSingleton<IScheduledRunStarter, BusScheduledRunStarter>();
         services.AddScoped<IScheduledRunSource, EfScheduledRunSource>();
 
-        services.AddQuartz(q =>
+        // A named scheduler (its services keyed by the name): an application's own AddQuartz() stays its own.
+        services.AddQuartz(ScheduleKeys.SchedulerName, q =>
         {
-            q.ConfigureScheduler(s =>
-            {
-                s.InstanceName = ScheduleKeys.SchedulerName;
-                s.GenerateInstanceId = true;
-            });
+            q.ConfigureScheduler(s => s.GenerateInstanceId = true);
             q.UseDefaultThreadPool(4);
             q.UsePersistentStore(store =>
             {

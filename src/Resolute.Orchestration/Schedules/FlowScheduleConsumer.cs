@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quartz;
 using Resolute.Contracts;
@@ -18,7 +19,7 @@ public sealed class FlowScheduleConsumer : IConsumer<PauseFlowSchedule>, IConsum
     private readonly ILogger<FlowScheduleConsumer> _logger;
 
     /// <summary>Created per message.</summary>
-    public FlowScheduleConsumer(ISchedulerFactory schedulers, FlowRegistry registry, ScheduleOptions options, TimeProvider time, ILogger<FlowScheduleConsumer> logger)
+    public FlowScheduleConsumer([FromKeyedServices(ScheduleKeys.SchedulerName)] ISchedulerFactory schedulers, FlowRegistry registry, ScheduleOptions options, TimeProvider time, ILogger<FlowScheduleConsumer> logger)
     {
         _schedulers = schedulers;
         _registry = registry;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quartz;
 
@@ -31,7 +32,7 @@ public sealed class FlowScheduleReconciler : IHostedService
     private readonly ILogger<FlowScheduleReconciler> _logger;
 
     /// <summary>Creates the reconciler.</summary>
-    public FlowScheduleReconciler(ISchedulerFactory schedulers, FlowRegistry registry, ScheduleOptions options, ILogger<FlowScheduleReconciler> logger)
+    public FlowScheduleReconciler([FromKeyedServices(ScheduleKeys.SchedulerName)] ISchedulerFactory schedulers, FlowRegistry registry, ScheduleOptions options, ILogger<FlowScheduleReconciler> logger)
     {
         _schedulers = schedulers;
         _registry = registry;

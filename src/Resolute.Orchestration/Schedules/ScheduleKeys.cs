@@ -10,7 +10,10 @@ namespace Resolute.Orchestration.Schedules;
 /// </summary>
 public static class ScheduleKeys
 {
-    /// <summary>The Quartz scheduler name every orchestrator of a deployment shares (the cluster is per name and database).</summary>
+    /// <summary>
+    /// The Quartz scheduler name every orchestrator of a deployment shares (the cluster is per name and database). The
+    /// scheduler is registered under this name (<c>AddQuartz(name, ...)</c>), so its services are keyed by it.
+    /// </summary>
     public const string SchedulerName = "resolute";
 
     /// <summary>The job group of flow schedules. Jobs in it that no registered flow schedules are deleted at start-up.</summary>
