@@ -14,6 +14,9 @@ internal static partial class ScheduleLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Schedule of flow {FlowName}: tick {ScheduledFireTime:O} buffered until the previous scheduled run ends")]
     public static partial void TickBuffered(ILogger logger, string flowName, DateTimeOffset scheduledFireTime);
 
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "Schedule of flow {FlowName}: tick {ScheduledFireTime:O} failed and started nothing; the next tick fires as scheduled")]
+    public static partial void TickFailed(ILogger logger, Exception exception, string flowName, DateTimeOffset scheduledFireTime);
+
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Schedules: flow {FlowName} {Change}")]
     public static partial void Reconciled(ILogger logger, string flowName, string change);
 

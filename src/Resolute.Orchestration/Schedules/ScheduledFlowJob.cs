@@ -37,8 +37,7 @@ public sealed class ScheduledFlowJob : IJob
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var jobData = context.JobDetail.JobDataMap;
-        var flowName = jobData.GetString(ScheduleKeys.FlowName) ?? context.JobDetail.Key.Name;
+        var flowName = context.JobDetail.JobDataMap.GetString(ScheduleKeys.FlowName) ?? context.JobDetail.Key.Name;
         var isBufferedTick = context.Trigger.Key.Name == ScheduleKeys.BufferedTriggerName;
         var tick = isBufferedTick
             ? DateTimeOffset.Parse(context.Trigger.JobDataMap.GetString(ScheduleKeys.BufferedTick)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
@@ -47,6 +46,21 @@ public sealed class ScheduledFlowJob : IJob
             ? ScheduleOverlap.BufferOne
             : Enum.TryParse<ScheduleOverlap>(context.Trigger.JobDataMap.GetString(ScheduleKeys.Overlap), out var policy) ? policy : ScheduleOverlap.Skip;
 
+        try
+        {
+            await ExecuteTickAsync(context, flowName, tick, overlap, isBufferedTick, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The database or the broker is unreachable: this tick is lost (Quartz does not fire it again), loudly.
+            ScheduleLog.TickFailed(_logger, e, flowName, tick);
+            throw new JobExecutionException($"Schedule of flow {flowName}: tick {tick:O} failed.", e);
+        }
+    }
+
+    private async Task ExecuteTickAsync(IJobExecutionContext context, string flowName, DateTimeOffset tick, ScheduleOverlap overlap, bool isBufferedTick, CancellationToken cancellationToken)
+    {
+        var jobData = context.JobDetail.JobDataMap;
         var running = false;
         if (overlap != ScheduleOverlap.Allow)
         {
