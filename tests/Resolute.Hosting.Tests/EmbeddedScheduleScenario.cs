@@ -99,6 +99,57 @@ public sealed class EmbeddedScheduleScenario : IDisposable
         await Assert.ThrowsAsync<KeyNotFoundException>(() => after.Client.PauseScheduleAsync("no-such-flow"));
     }
 
+    [Theory]
+    [InlineData(ScheduleMisfire.FireOnceOnRecovery, 1)]
+    [InlineData(ScheduleMisfire.Skip, 0)]
+    public async Task Ticks_missed_while_the_process_was_down_follow_the_misfire_policy(ScheduleMisfire misfire, int catchUpRuns)
+    {
+        var name = $"embedded-misfire-{misfire}".ToLowerInvariant();
+        var flow = Flow.Create(name)
+            .TriggeredBy(Trigger.Schedule("* * * * * *").WithMisfire(misfire).WithMisfireThreshold(TimeSpan.FromMilliseconds(500)).WithOverlap(ScheduleOverlap.Allow))
+            .Then(RecordingNode("tick", TimeSpan.Zero))
+            .Build();
+        var from = DateTimeOffset.UtcNow;
+        DateTimeOffset stoppedAt;
+        await using (var before = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(flow)))
+        {
+            await WaitUntilAsync(() => _executions.Count >= 2, "two scheduled runs", TimeSpan.FromSeconds(20));
+        }
+
+        stoppedAt = DateTimeOffset.UtcNow;
+        var ticks = TicksOf(name, from);
+        var lastBefore = _executions.Max(e => ticks[e.RunId]);
+
+        // Three ticks pass with no process running.
+        var down = Stopwatch.StartNew();
+        while (down.Elapsed < TimeSpan.FromSeconds(3.5))
+        {
+            await Task.Delay(100);
+        }
+
+        var restarting = DateTimeOffset.UtcNow;
+        await using var after = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(flow));
+        await WaitUntilAsync(() => _executions.Any(e => ticks[e.RunId] > restarting.AddSeconds(1)), "a regular tick after the restart", TimeSpan.FromSeconds(20));
+
+        // Ticks that fell entirely inside the outage: after the last tick run before it, before the restart began.
+        var missed = Enumerable.Range(1, 20).Select(i => lastBefore.AddSeconds(i)).Where(t => t < restarting.AddSeconds(-0.5)).ToList();
+        Assert.True(missed.Count >= 3, $"only {missed.Count} ticks fell into the outage");
+        var runsForMissed = _executions.Where(e => missed.Contains(ticks[e.RunId])).ToList();
+        Assert.True(catchUpRuns == runsForMissed.Count,
+            $"{runsForMissed.Count} run(s) for the {missed.Count} missed ticks {string.Join(", ", missed.Select(t => t.ToString("HH:mm:ss", null)))}; runs (tick/started): "
+            + string.Join(", ", _executions.Select(e => $"{ticks[e.RunId]:HH:mm:ss}/{e.StartedAt:HH:mm:ss.fff}")) + $"; stopped {stoppedAt:HH:mm:ss.fff}, restarting {restarting:HH:mm:ss.fff}");
+        if (catchUpRuns == 1)
+        {
+            Assert.Equal(missed[0], ticks[runsForMissed[0].RunId]);
+            Assert.True(runsForMissed[0].StartedAt >= restarting, "the catch-up ran before the restart");
+        }
+
+        Assert.True(stoppedAt < restarting);
+
+        // Every run after the restart is keyed by a tick at or before its start, never by a missed one.
+        Assert.All(_executions.Where(e => e.StartedAt >= restarting && !runsForMissed.Contains(e)), e => Assert.True(ticks[e.RunId] >= restarting.AddSeconds(-0.5) && ticks[e.RunId] <= e.StartedAt));
+    }
+
     public void Dispose() => SqliteFiles.Delete(_database);
 
     // The tick of each run id a whole-second schedule of the flow can produce from `from` on.

@@ -41,7 +41,7 @@ public sealed class ScheduledFlowJob : IJob
         var isBufferedTick = context.Trigger.Key.Name == ScheduleKeys.BufferedTriggerName;
         var tick = isBufferedTick
             ? DateTimeOffset.Parse(context.Trigger.JobDataMap.GetString(ScheduleKeys.BufferedTick)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
-            : context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+            : RegularTick(context, _options.MisfireThreshold);
         var overlap = isBufferedTick
             ? ScheduleOverlap.BufferOne
             : Enum.TryParse<ScheduleOverlap>(context.Trigger.JobDataMap.GetString(ScheduleKeys.Overlap), out var policy) ? policy : ScheduleOverlap.Skip;
@@ -103,6 +103,24 @@ public sealed class ScheduledFlowJob : IJob
                     : "the previous scheduled run is still running (overlap policy Skip)");
                 break;
         }
+    }
+
+    // The scheduled fire time of a regular tick. One exception: Quartz 4.7.3 reports the first fire after a misfire handled
+    // with DoNothing (our Skip) with the first MISSED time as its scheduled time, although it fires the next regular tick.
+    // Under DoNothing a fire later than the threshold cannot be anything else (a late tick is skipped, not fired), so
+    // that fire is keyed by its regular tick: the latest cron time at or before the fire.
+    private static DateTimeOffset RegularTick(IJobExecutionContext context, TimeSpan defaultThreshold)
+    {
+        var scheduled = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+        if (context.Trigger is ICronTrigger { MisfireInstruction: CronTriggerMisfireInstruction.DoNothing, CronExpressionString: { } expression } cron
+            && context.FireTimeUtc - scheduled > (cron.MisfireThreshold ?? defaultThreshold)
+            && new Quartz.CronExpression(expression).WithTimeZone(cron.TimeZone).GetPreviousValidTimeBefore(context.FireTimeUtc.AddMilliseconds(1)) is { } regular
+            && regular > scheduled)
+        {
+            return regular;
+        }
+
+        return scheduled;
     }
 
     private static LastScheduledStart? LastStart(JobDataMap data) =>
