@@ -26,6 +26,7 @@ internal static class ScheduleRegistration
         services.AddMetrics();
         services.AddSingleton(options);
         services.AddSingleton<ScheduleMetrics>();
+        services.AddSingleton<RecentScheduledStarts>();
         services.AddSingleton<IScheduledRunStarter, BusScheduledRunStarter>();
         services.AddScoped<IScheduledRunSource, EfScheduledRunSource>();
 

@@ -19,12 +19,14 @@ public sealed class ScheduledFlowJob : IJob
     private readonly IScheduledRunStarter _starter;
     private readonly ScheduleOptions _options;
     private readonly ScheduleMetrics _metrics;
+    private readonly RecentScheduledStarts _recent;
     private readonly TimeProvider _time;
     private readonly ILogger<ScheduledFlowJob> _logger;
 
     /// <summary>Created by Quartz per execution.</summary>
-    public ScheduledFlowJob(IServiceScopeFactory scopes, IScheduledRunStarter starter, ScheduleOptions options, ScheduleMetrics metrics, TimeProvider time, ILogger<ScheduledFlowJob> logger)
+    public ScheduledFlowJob(IServiceScopeFactory scopes, IScheduledRunStarter starter, ScheduleOptions options, ScheduleMetrics metrics, RecentScheduledStarts recent, TimeProvider time, ILogger<ScheduledFlowJob> logger)
     {
+        _recent = recent;
         _scopes = scopes;
         _starter = starter;
         _options = options;
@@ -64,7 +66,7 @@ public sealed class ScheduledFlowJob : IJob
         var running = false;
         if (overlap != ScheduleOverlap.Allow)
         {
-            var last = LastStart(jobData);
+            var last = _recent.Latest(flowName, LastStart(jobData));
             ScheduledRunActivity activity;
             using (var scope = _scopes.CreateScope())
             {
@@ -138,6 +140,7 @@ public sealed class ScheduledFlowJob : IJob
         // Saved with the job after this execution (PersistJobDataAfterExecution).
         context.JobDetail.JobDataMap[ScheduleKeys.LastRunId] = start.RunId.ToString();
         context.JobDetail.JobDataMap[ScheduleKeys.LastStartedAt] = now.ToString("O", CultureInfo.InvariantCulture);
+        _recent.Record(flowName, new LastScheduledStart(start.RunId, now));
         _metrics.TickStarted(flowName);
         ScheduleLog.TickStarted(_logger, flowName, tick, start.RunId);
     }

@@ -58,3 +58,28 @@ public sealed class OverlapPolicyTests
         Assert.False(OverlapPolicy.PreviousRunIsRunning(new ScheduledRunActivity(0, LastRunExists: true), last, Now, Window));
     }
 }
+
+[Trait("Area", "Triggers")]
+public sealed class RecentScheduledStartsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 4, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_later_of_job_data_and_this_process_wins()
+    {
+        var recent = new RecentScheduledStarts();
+        var older = new LastScheduledStart(Guid.NewGuid(), Now.AddSeconds(-2));
+        var newer = new LastScheduledStart(Guid.NewGuid(), Now.AddSeconds(-1));
+
+        Assert.Null(recent.Latest("f", null));
+        Assert.Same(older, recent.Latest("f", older));
+        recent.Record("f", newer);
+        Assert.Same(newer, recent.Latest("f", older));
+        Assert.Same(newer, recent.Latest("f", null));
+        recent.Record("f", older);
+        Assert.Same(newer, recent.Latest("f", null));
+        var newest = new LastScheduledStart(Guid.NewGuid(), Now);
+        Assert.Same(newest, recent.Latest("f", newest));
+        Assert.Null(recent.Latest("other", null));
+    }
+}
