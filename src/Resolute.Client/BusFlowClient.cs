@@ -89,4 +89,38 @@ public sealed class BusFlowClient : IFlowClient
         var endpoint = await _bus.GetSendEndpoint(QueueNames.Address(_options.OrchestratorQueueName)).ConfigureAwait(false);
         await endpoint.Send(new CancelFlowRun { RunId = runId, Reason = reason, RequestedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public Task<FlowScheduleStatus> PauseScheduleAsync(string flowName, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flowName);
+        return ChangeScheduleAsync(new PauseFlowSchedule { FlowName = flowName, Reason = reason }, flowName, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<FlowScheduleStatus> ResumeScheduleAsync(string flowName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flowName);
+        return ChangeScheduleAsync(new ResumeFlowSchedule { FlowName = flowName }, flowName, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FlowScheduleStatus>> GetSchedulesAsync(string? flowName = null, int nextFireTimes = 5, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nextFireTimes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nextFireTimes, 100);
+        var client = _bus.CreateRequestClient<GetFlowSchedules>(QueueNames.Address(_options.QueryQueueName), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
+        var response = await client.GetResponse<FlowScheduleList>(new GetFlowSchedules { FlowName = flowName, NextFireTimes = nextFireTimes }, cancellationToken).ConfigureAwait(false);
+        return response.Message.Schedules;
+    }
+
+    private async Task<FlowScheduleStatus> ChangeScheduleAsync<TRequest>(TRequest request, string flowName, CancellationToken cancellationToken)
+        where TRequest : class
+    {
+        var client = _bus.CreateRequestClient<TRequest>(QueueNames.Address(_options.QueryQueueName), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
+        var response = await client.GetResponse<FlowScheduleStatus, FlowScheduleNotFound>(request, cancellationToken).ConfigureAwait(false);
+        return response.Is(out Response<FlowScheduleStatus>? found)
+            ? found!.Message
+            : throw new KeyNotFoundException($"The orchestrator knows no schedule of flow '{flowName}': is the flow registered there with a Trigger.Schedule(...)?");
+    }
 }

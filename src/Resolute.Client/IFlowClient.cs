@@ -20,6 +20,23 @@ public interface IFlowClient
 
     /// <summary>Asks the orchestrator to cancel the run: stop dispatching, compensate completed nodes, end Cancelled.</summary>
     Task CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Pauses the cron schedule of <paramref name="flowName"/> on every orchestrator until <see cref="ResumeScheduleAsync"/>;
+    /// the pause is stored with the schedule and survives restarts. Runs already started are not affected.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The orchestrator knows no schedule of that flow.</exception>
+    Task<FlowScheduleStatus> PauseScheduleAsync(string flowName, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused schedule. Ticks missed while paused follow the schedule's misfire policy.</summary>
+    /// <exception cref="KeyNotFoundException">The orchestrator knows no schedule of that flow.</exception>
+    Task<FlowScheduleStatus> ResumeScheduleAsync(string flowName, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The schedules of every flow (or only <paramref name="flowName"/>'s): crons, time zones, policies, whether paused,
+    /// and the next <paramref name="nextFireTimes"/> fire times.
+    /// </summary>
+    Task<IReadOnlyList<FlowScheduleStatus>> GetSchedulesAsync(string? flowName = null, int nextFireTimes = 5, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Options of one <see cref="IFlowClient.StartAsync"/> call.</summary>

@@ -68,7 +68,12 @@ public sealed class ManualTrigger : Trigger
     public override string Describe() => $"manual '{Id}'";
 }
 
-/// <summary>A cron-scheduled trigger.</summary>
+/// <summary>
+/// A cron-scheduled trigger. Every orchestrator registers it with Quartz (clustered on the saga database, so each tick
+/// fires once across replicas); a tick publishes <c>StartFlow</c> with a run id derived from the flow and the scheduled
+/// fire time, so a tick never starts two runs. Options are set fluently and return a new trigger:
+/// <code>Trigger.Schedule("*/30 * * * * *").WithOverlap(ScheduleOverlap.BufferOne).WithMisfire(ScheduleMisfire.Skip)</code>
+/// </summary>
 public sealed class ScheduleTrigger : Trigger
 {
     internal ScheduleTrigger(string cron, TimeZoneInfo timeZone, string? timeZoneProblem)
@@ -89,6 +94,22 @@ public sealed class ScheduleTrigger : Trigger
         }
     }
 
+    private ScheduleTrigger(ScheduleTrigger source, ScheduleOverlap overlap, ScheduleMisfire misfire, TimeSpan? misfireThreshold, string? extraProblem)
+    {
+        Cron = source.Cron;
+        TimeZone = source.TimeZone;
+        Expression = source.Expression;
+        Overlap = overlap;
+        Misfire = misfire;
+        MisfireThreshold = misfireThreshold;
+        Problem = (source.Problem, extraProblem) switch
+        {
+            (null, var extra) => extra,
+            (var own, null) => own,
+            var (own, extra) => $"{own}; {extra}",
+        };
+    }
+
     /// <summary>The cron text as written.</summary>
     public string Cron { get; }
 
@@ -98,14 +119,50 @@ public sealed class ScheduleTrigger : Trigger
     /// <summary>The parsed expression; null when <see cref="Problem"/> is set.</summary>
     public CronExpression? Expression { get; }
 
+    /// <summary>What a tick does while the previous scheduled run of the flow is still running. Default <see cref="ScheduleOverlap.Skip"/>.</summary>
+    public ScheduleOverlap Overlap { get; } = ScheduleOverlap.Skip;
+
+    /// <summary>What happens to ticks missed while no orchestrator was running. Default <see cref="ScheduleMisfire.FireOnceOnRecovery"/>.</summary>
+    public ScheduleMisfire Misfire { get; } = ScheduleMisfire.FireOnceOnRecovery;
+
+    /// <summary>
+    /// How late a tick may still fire as itself before it counts as missed (and <see cref="Misfire"/> applies); null for the
+    /// orchestrator's default (<c>ScheduleOptions.MisfireThreshold</c>, 5 s).
+    /// </summary>
+    public TimeSpan? MisfireThreshold { get; }
+
     /// <summary>Why the schedule is invalid (reported by <see cref="FlowBuilder.Build"/>), or null.</summary>
     public string? Problem { get; }
+
+    /// <summary>A copy of this trigger with the overlap policy <paramref name="overlap"/>.</summary>
+    public ScheduleTrigger WithOverlap(ScheduleOverlap overlap)
+    {
+        var problem = Enum.IsDefined(overlap) ? null : $"overlap policy {(int)overlap} is not one of Skip, Allow, BufferOne.";
+        return new ScheduleTrigger(this, overlap, Misfire, MisfireThreshold, problem);
+    }
+
+    /// <summary>A copy of this trigger with the misfire policy <paramref name="misfire"/>.</summary>
+    public ScheduleTrigger WithMisfire(ScheduleMisfire misfire)
+    {
+        var problem = Enum.IsDefined(misfire) ? null : $"misfire policy {(int)misfire} is not one of FireOnceOnRecovery, Skip.";
+        return new ScheduleTrigger(this, Overlap, misfire, MisfireThreshold, problem);
+    }
+
+    /// <summary>
+    /// A copy of this trigger whose ticks count as missed once they are later than <paramref name="threshold"/> (whole
+    /// milliseconds, positive). A later tick is not started late as itself: <see cref="Misfire"/> decides.
+    /// </summary>
+    public ScheduleTrigger WithMisfireThreshold(TimeSpan threshold)
+    {
+        var problem = threshold >= TimeSpan.FromMilliseconds(1) ? null : $"misfire threshold {threshold} must be at least 1 ms.";
+        return new ScheduleTrigger(this, Overlap, Misfire, threshold, problem);
+    }
 
     /// <summary>The next time this schedule fires after <paramref name="after"/>.</summary>
     /// <exception cref="InvalidOperationException">The schedule is invalid.</exception>
     public DateTimeOffset? GetNextOccurrence(DateTimeOffset after)
     {
-        if (Expression is null)
+        if (Expression is null || Problem is not null)
         {
             throw new InvalidOperationException(Problem);
         }
@@ -114,5 +171,53 @@ public sealed class ScheduleTrigger : Trigger
     }
 
     /// <inheritdoc />
-    public override string Describe() => $"schedule '{Cron}' ({TimeZone.Id})";
+    public override string Describe()
+    {
+        var options = new List<string>();
+        if (Overlap != ScheduleOverlap.Skip)
+        {
+            options.Add($"overlap {Overlap}");
+        }
+
+        if (Misfire != ScheduleMisfire.FireOnceOnRecovery)
+        {
+            options.Add($"misfire {Misfire}");
+        }
+
+        if (MisfireThreshold is { } threshold)
+        {
+            options.Add($"misfire threshold {threshold.TotalMilliseconds:0} ms");
+        }
+
+        return $"schedule '{Cron}' ({TimeZone.Id}{string.Concat(options.Select(o => ", " + o))})";
+    }
+}
+
+/// <summary>What a schedule tick does while the previous scheduled run of the same flow is still running.</summary>
+public enum ScheduleOverlap
+{
+    /// <summary>Start nothing; the tick is logged and counted as skipped. The default.</summary>
+    Skip,
+
+    /// <summary>Start a run anyway: scheduled runs of the flow may overlap.</summary>
+    Allow,
+
+    /// <summary>
+    /// Remember the tick (at most one; later ticks while one is remembered are skipped) and start it as soon as the
+    /// previous run has ended.
+    /// </summary>
+    BufferOne,
+}
+
+/// <summary>What happens to ticks that were missed because no orchestrator was running (or all were late by more than the misfire threshold).</summary>
+public enum ScheduleMisfire
+{
+    /// <summary>
+    /// Start one run on recovery for all the ticks missed, keyed by the recovery time, then continue on schedule.
+    /// The default.
+    /// </summary>
+    FireOnceOnRecovery,
+
+    /// <summary>Start nothing for the missed ticks; continue with the next tick on schedule.</summary>
+    Skip,
 }

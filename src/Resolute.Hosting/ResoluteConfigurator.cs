@@ -1,5 +1,6 @@
 using Resolute.Client;
 using Resolute.Orchestration;
+using Resolute.Orchestration.Schedules;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Workers;
@@ -39,6 +40,9 @@ public sealed class ResoluteConfigurator
 
     /// <summary>Client settings.</summary>
     public FlowClientOptions Client { get; } = new();
+
+    /// <summary>Settings of the orchestrator's schedule runner (misfire threshold, cluster check-ins, ...).</summary>
+    public ScheduleOptions Schedules { get; } = new();
 
     /// <summary>
     /// Settings of the transactional outbox of the orchestrator (used while
@@ -160,6 +164,17 @@ public sealed class ResoluteConfigurator
     {
         ArgumentNullException.ThrowIfNull(configure);
         configure(Outbox);
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts the orchestrator's schedule runner: the default misfire threshold, how often replicas check in with the
+    /// cluster and how soon a silent one is presumed dead, and the overlap checks' timings.
+    /// </summary>
+    public ResoluteConfigurator ConfigureSchedules(Action<ScheduleOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Schedules);
         return this;
     }
 

@@ -6,6 +6,7 @@ using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
+using Resolute.Orchestration.Schedules;
 using Resolute.Orchestration.Timers;
 using Resolute.Orchestration;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -26,6 +27,8 @@ public static class ResoluteServiceCollectionExtensions
     /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is false.
     /// </summary>
     /// <remarks>
+    /// The orchestrator role also runs the flows' cron schedules (Quartz on the saga database, clustered on PostgreSQL and
+    /// SQL Server): see <see cref="ResoluteConfigurator.ConfigureSchedules"/>.
     /// Test support: when the environment variable <c>RESOLUTE_TEST_FAULT</c> is set (e.g. <c>crash-after-commit:5</c>), the
     /// orchestrator injects that fault into the outbox; see <c>ResoluteTestFaults</c>. Never set it in production.
     /// </remarks>
@@ -98,6 +101,7 @@ public static class ResoluteServiceCollectionExtensions
             services.AddSingleton<RunWakeSchedule>();
             services.AddScoped<IDueRunSource, EfDueRunSource>();
             services.AddHostedService<RunTimerPoller>();
+            ScheduleRegistration.AddSchedules(services, persistence.Provider!, resolute.Schedules);
         }
 
         var workerQueues = resolute.WorkerQueues.Count > 0
@@ -117,6 +121,7 @@ public static class ResoluteServiceCollectionExtensions
                 x.AddSagaStateMachine<FlowRunStateMachine, FlowRun>()
                     .Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>());
                 x.AddConsumer<FlowRunQueryConsumer>();
+                x.AddConsumer<FlowScheduleConsumer>();
             }
 
             if (roles.HasFlag(ResoluteRoles.Worker))
@@ -144,6 +149,12 @@ public static class ResoluteServiceCollectionExtensions
         {
             // After AddMassTransit: its delivery service then starts after the bus and stops before it.
             services.AddResoluteOutbox(resolute.Outbox);
+        }
+
+        if (roles.HasFlag(ResoluteRoles.Orchestrator))
+        {
+            // After AddMassTransit: Quartz starts firing once the bus is up, and stops before it.
+            ScheduleRegistration.AddScheduleRunner(services);
         }
 
         return services;
@@ -193,6 +204,7 @@ public static class ResoluteServiceCollectionExtensions
                 {
                     e.ConfigureConsumeTopology = false;
                     e.ConfigureConsumer<FlowRunQueryConsumer>(context);
+                    e.ConfigureConsumer<FlowScheduleConsumer>(context);
                 });
             }
 

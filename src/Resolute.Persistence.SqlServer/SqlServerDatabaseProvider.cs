@@ -10,7 +10,6 @@ namespace Resolute.Persistence.SqlServer;
 /// <summary>SQL Server as Resolute's saga database, with this assembly's migrations.</summary>
 public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
 {
-    private readonly string _connectionString;
     private readonly Action<SqlServerDbContextOptionsBuilder>? _configure;
 
     /// <summary>Creates the provider.</summary>
@@ -19,9 +18,12 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
     public SqlServerDatabaseProvider(string connectionString, Action<SqlServerDbContextOptionsBuilder>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = connectionString;
+        ConnectionString = connectionString;
         _configure = configure;
     }
+
+    /// <summary>The connection string Resolute uses (also for the schedules' job store).</summary>
+    public string ConnectionString { get; }
 
     /// <inheritdoc />
     public override string Name => "SQL Server";
@@ -39,7 +41,7 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
     public override void Configure(DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        optionsBuilder.UseSqlServer(_connectionString, sqlServer =>
+        optionsBuilder.UseSqlServer(ConnectionString, sqlServer =>
         {
             sqlServer.MigrationsAssembly(typeof(SqlServerDatabaseProvider).Assembly.GetName().Name);
             sqlServer.MigrationsHistoryTable(ResolutePersistenceDefaults.MigrationsHistoryTable);

@@ -10,7 +10,6 @@ namespace Resolute.Persistence.Sqlite;
 /// <summary>SQLite as Resolute's saga database (the embedded default), with this assembly's migrations.</summary>
 public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
 {
-    private readonly string _connectionString;
     private readonly Action<SqliteDbContextOptionsBuilder>? _configure;
 
     /// <summary>Creates the provider.</summary>
@@ -19,9 +18,12 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
     public SqliteDatabaseProvider(string connectionString, Action<SqliteDbContextOptionsBuilder>? configure = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        _connectionString = connectionString;
+        ConnectionString = connectionString;
         _configure = configure;
     }
+
+    /// <summary>The connection string Resolute uses (also for the schedules' job store).</summary>
+    public string ConnectionString { get; }
 
     /// <inheritdoc />
     public override string Name => "SQLite";
@@ -46,7 +48,7 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
     public override void Configure(DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        optionsBuilder.UseSqlite(_connectionString, sqlite =>
+        optionsBuilder.UseSqlite(ConnectionString, sqlite =>
         {
             sqlite.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name);
             sqlite.MigrationsHistoryTable(ResolutePersistenceDefaults.MigrationsHistoryTable);

@@ -72,7 +72,7 @@ public sealed class TriggerTests
         var trigger = Trigger.Schedule("61 * * * *");
 
         Assert.Null(trigger.Expression);
-        ProblemAssert.Mentions(trigger.Problem!, "'61 * * * *'", "minute", "61", "0-59");
+        ProblemAssert.Mentions(trigger.Problem!, "'61 * * * *'", "minute field", "'61'", "between 0 and 59");
     }
 
     [Fact]

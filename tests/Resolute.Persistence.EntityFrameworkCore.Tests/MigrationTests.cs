@@ -28,7 +28,7 @@ public sealed class MigrationTests
                 var first = await migrator.MigrateAsync();
                 var second = await migrator.MigrateAsync();
 
-                Assert.Equal(4, first.Count);
+                Assert.Equal(5, first.Count);
                 Assert.Empty(second);
 
                 await using var scope = services.CreateAsyncScope();

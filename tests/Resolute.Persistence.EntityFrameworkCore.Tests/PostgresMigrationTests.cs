@@ -22,9 +22,10 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
         var first = await migrator.MigrateAsync();
         var second = await migrator.MigrateAsync();
 
-        Assert.Equal(["InitialCreate", "AddOutboxAndInbox", "NodeExecutionHistory", "RateLimiters"], first.Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]));
+        Assert.Equal(["InitialCreate", "AddOutboxAndInbox", "NodeExecutionHistory", "RateLimiters", "QuartzSchedulerTables"], first.Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]));
         Assert.Empty(second);
-        Assert.Equal(4, await database.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+        Assert.Equal(5, await database.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+        Assert.Equal(15, await database.ScalarAsync<int>("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'resolute\\_qrtz\\_%'"));
 
         var columns = await database.ScalarAsync<string>(
             "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'resolute_flow_runs'");
@@ -62,7 +63,7 @@ public sealed class PostgresMigrationTests(PostgresTestDatabase database) : ICla
 
             await Task.WhenAll(replicas.Select(r => r.GetRequiredService<ResoluteDatabaseMigrator>().MigrateAsync()));
 
-            Assert.Equal(4, await fresh.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
+            Assert.Equal(5, await fresh.ScalarAsync<int>($"SELECT count(*) FROM \"{ResolutePersistenceDefaults.MigrationsHistoryTable}\""));
             Assert.Equal(0, await fresh.ScalarAsync<int>("SELECT count(*) FROM resolute_flow_runs"));
             foreach (var replica in replicas)
             {

@@ -39,6 +39,7 @@ public static class TestFlowCatalog
         .. FailureFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. DurabilityFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. RateLimitFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
+        .. ScheduleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
     ];
 
     /// <summary>Every task queue the test flows use.</summary>

@@ -68,6 +68,11 @@ internal static class Program
         });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (options.LogSchedules)
+        {
+            builder.Logging.AddFilter("Resolute.Orchestration.Schedules", LogLevel.Information);
+        }
+
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -81,7 +86,16 @@ internal static class Program
         {
             foreach (var flow in TestFlowCatalog.All)
             {
-                r.AddFlow(flow.Flow, flow.TaskQueue);
+                r.AddFlow(options.Schedules.TryGetValue(flow.Flow.Name, out var schedule) ? ScheduleFlows.WithSchedule(flow.Flow.Name, schedule) : flow.Flow, flow.TaskQueue);
+            }
+
+            if (options.ScheduleCheckin is { } checkin)
+            {
+                r.ConfigureSchedules(s =>
+                {
+                    s.ClusterCheckinInterval = checkin;
+                    s.ClusterCheckinMisfireThreshold = checkin;
+                });
             }
 
             r.UseRabbitMq(options.RabbitMq);

@@ -7,13 +7,17 @@ internal sealed class TestHostOptions
 {
     public const string Usage =
         "usage: Resolute.TestHost --role orchestrator|worker|all --rabbitmq amqp://user:pass@host:port/vhost " +
-        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--timer-poll MS] [--ignore-stdin]\n" +
+        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--timer-poll MS] " +
+        "[--schedule FLOW=CRON[;overlap=X][;misfire=Y][;threshold=MS]]... [--schedule-checkin MS] [--log-schedules] [--ignore-stdin]\n" +
         "  --postgres      the saga database; required for the orchestrator role, which migrates it at start-up\n" +
         "  --queues        task queues the worker role consumes (default: every queue of the test flows)\n" +
         "  --worker-id     the worker's id in run history (default machine/pid)\n" +
         "  --concurrency   node executions at once per queue (default 16)\n" +
         "  --deadline-grace  seconds past a node's timeout before the orchestrator counts a silent attempt failed (default 30)\n" +
         "  --timer-poll    the safety poll of run timers, in milliseconds (default 2000)\n" +
+        "  --schedule      register the schedule test flow FLOW with this schedule instead of its manual trigger (repeatable)\n" +
+        "  --schedule-checkin  the schedule cluster's check-in interval and dead-node threshold, in milliseconds (default 5000)\n" +
+        "  --log-schedules log the schedule runner at Information (each tick started, reconciliations)\n" +
         "  --ignore-stdin  keep running when stdin reaches end of file (by default EOF on stdin stops the host)";
 
     public bool Orchestrator { get; private set; }
@@ -36,6 +40,12 @@ internal sealed class TestHostOptions
 
     public TimeSpan? TimerPoll { get; private set; }
 
+    public Dictionary<string, string> Schedules { get; } = new(StringComparer.Ordinal);
+
+    public TimeSpan? ScheduleCheckin { get; private set; }
+
+    public bool LogSchedules { get; private set; }
+
     /// <exception cref="ArgumentException">The command line is incomplete or wrong; the message says what.</exception>
     public static TestHostOptions Parse(IReadOnlyList<string> args)
     {
@@ -48,6 +58,12 @@ internal sealed class TestHostOptions
             if (name == "--ignore-stdin")
             {
                 options.IgnoreStdin = true;
+                continue;
+            }
+
+            if (name == "--log-schedules")
+            {
+                options.LogSchedules = true;
                 continue;
             }
 
@@ -88,6 +104,20 @@ internal sealed class TestHostOptions
                     options.TimerPoll = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var poll) && poll > 0
                         ? TimeSpan.FromMilliseconds(poll)
                         : throw new ArgumentException($"--timer-poll must be a positive number of milliseconds, not '{value}'.");
+                    break;
+                case "--schedule":
+                    var equals = value.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0)
+                    {
+                        throw new ArgumentException($"--schedule must be FLOW=CRON[;option=value...], not '{value}'.");
+                    }
+
+                    options.Schedules[value[..equals]] = value[(equals + 1)..];
+                    break;
+                case "--schedule-checkin":
+                    options.ScheduleCheckin = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var checkin) && checkin >= 100
+                        ? TimeSpan.FromMilliseconds(checkin)
+                        : throw new ArgumentException($"--schedule-checkin must be at least 100 milliseconds, not '{value}'.");
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{name}'.");

@@ -2,7 +2,7 @@ using Resolute.Scheduling;
 
 namespace Resolute.Tests.Scheduling;
 
-[Trait("Area", "Definition")]
+[Trait("Area", "Triggers")]
 public sealed class CronExpressionTests
 {
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
@@ -160,34 +160,71 @@ public sealed class CronExpressionTests
         Assert.Equal("0 * * *", error.Expression);
     }
 
+    // The reasons are Quartz's (it parses); we name the field and quote what was written in it.
     [Theory]
-    [InlineData("61 * * * *", "minute", "value 61 is out of range 0-59.")]
-    [InlineData("-1 * * * *", "minute", "'-1' is missing a value.")]
-    [InlineData("0 24 * * *", "hour", "value 24 is out of range 0-23.")]
-    [InlineData("0 */0 * * *", "hour", "step '0' in '*/0' must be a positive whole number.")]
-    [InlineData("0 */25 * * *", "hour", "step 25 in '*/25' is larger than the field's maximum 23.")]
-    [InlineData("0 1-2/x * * *", "hour", "step 'x' in '1-2/x' must be a positive whole number.")]
-    [InlineData("0 0 0 * *", "day-of-month", "value 0 is out of range 1-31.")]
-    [InlineData("0 0 32 * *", "day-of-month", "value 32 is out of range 1-31.")]
-    [InlineData("0 0 1 13 *", "month", "value 13 is out of range 1-12.")]
-    [InlineData("0 0 1 FOO *", "month", "'FOO' is not a number or a name (JAN, FEB, MAR, APR, MAY, JUN, JUL, AUG, SEP, OCT, NOV, DEC).")]
-    [InlineData("0 0 * * 8", "day-of-week", "value 8 is out of range 0-7.")]
-    [InlineData("0 0 * * FUN", "day-of-week", "'FUN' is not a number or a name (SUN, MON, TUE, WED, THU, FRI, SAT).")]
-    [InlineData("0 0 * * 5-1", "day-of-week", "range '5-1' runs backwards; write the smaller value first.")]
-    [InlineData("1,,2 * * * *", "minute", "'1,,2' has an empty list item; separate values with single commas, e.g. '1,15'.")]
-    [InlineData("? * * * *", "minute", "'?' is only allowed in the day-of-month and day-of-week fields.")]
-    [InlineData("x * * * * *", "second", "'x' is not a number.")]
-    [InlineData("60 * * * * *", "second", "value 60 is out of range 0-59.")]
-    [InlineData("0 JAN * * *", "hour", "'JAN' is not a number.")]
-    public void Invalid_field_names_the_field_and_the_reason(string cron, string field, string reason)
+    [InlineData("61 * * * *", "minute", "'61': Minute and Second values must be between 0 and 59")]
+    [InlineData("-1 * * * *", "minute", "'-1': ")]
+    [InlineData("0 24 * * *", "hour", "'24': Hour values must be between 0 and 23")]
+    [InlineData("0 */0 * * *", "hour", "'*/0': A step of 0 is not a step")]
+    [InlineData("0 */25 * * *", "hour", "'*/25': Increment > 23")]
+    [InlineData("0 0 0 * *", "day-of-month", "'0': Day of month values must be between 1 and 31")]
+    [InlineData("0 0 32 * *", "day-of-month", "'32': Day of month values must be between 1 and 31")]
+    [InlineData("0 0 1 13 *", "month", "'13': Month values must be between 1 and 12")]
+    [InlineData("0 0 1 FOO *", "month", "'FOO': ")]
+    [InlineData("0 0 * * 8", "day-of-week", "'8': '8' is not a day of the week")]
+    [InlineData("0 0 * * FUN", "day-of-week", "'FUN': Invalid Day-of-Week value: 'FUN'")]
+    [InlineData("? * * * *", "minute", "'?': '?' can only be specified for Day-of-Month")]
+    [InlineData("x * * * * *", "second", "'x': ")]
+    [InlineData("60 * * * * *", "second", "'60': Minute and Second values must be between 0 and 59")]
+    [InlineData("0 JAN * * *", "hour", "'JAN': Illegal characters for this position")]
+    [InlineData("0 0 12 * * 8", "day-of-week", "'8': '8' is not a day of the week")]
+    public void Invalid_field_names_the_field_and_the_reason(string cron, string field, string reasonStart)
     {
         var error = Assert.Throws<CronFormatException>(() => CronExpression.Parse(cron));
 
         Assert.Equal(field, error.Field);
-        Assert.Equal(reason, error.Reason);
+        Assert.StartsWith(reasonStart, error.Reason, StringComparison.Ordinal);
+        Assert.Matches(@"^'[^']*': \S", error.Reason);
         Assert.Equal(cron, error.Expression);
-        Assert.Equal($"Cron expression '{cron}' is invalid in the {field} field: {reason}", error.Message);
+        Assert.Equal($"Cron expression '{cron}' is invalid in the {field} field: {error.Reason}", error.Message);
         Assert.IsAssignableFrom<FormatException>(error);
+    }
+
+    [Theory]
+    [InlineData("0 0 * * 5-1", "0 0 0 ? * FRI-MON")]
+    [InlineData("0 22-2 * * *", "0 0 22-2 * * ?")]
+    public void Backward_ranges_wrap_around_as_Quartz_reads_them(string cron, string quartz)
+    {
+        Assert.Equal(quartz, CronExpression.Parse(cron).QuartzExpression);
+    }
+
+    [Fact]
+    public void Wrapped_hour_range_fires_through_midnight()
+    {
+        Assert.Equal(
+            [Utc(2025, 1, 1, 22), Utc(2025, 1, 1, 23), Utc(2025, 1, 2, 0), Utc(2025, 1, 2, 1), Utc(2025, 1, 2, 2), Utc(2025, 1, 2, 22)],
+            Next("0 22-2 * * *", Utc(2025, 1, 1, 12), 6));
+    }
+
+    [Theory]
+    [InlineData("0 */4 * * *", "0 0 */4 * * ?")]
+    [InlineData("30 4 * * 1", "0 30 4 ? * MON")]
+    [InlineData("30 4 * * 0", "0 30 4 ? * SUN")]
+    [InlineData("30 4 * * 7", "0 30 4 ? * SUN")]
+    [InlineData("*/2 * * * * *", "*/2 * * * * ?")]
+    [InlineData("15 30 4 * * 1", "15 30 4 ? * MON")]
+    public void Translation_to_Quartz_notation(string cron, string quartz)
+    {
+        Assert.Equal(quartz, CronExpression.Parse(cron).QuartzExpression);
+    }
+
+    [Fact]
+    public void Six_field_form_numbers_weekdays_as_the_five_field_form()
+    {
+        // 1 is Monday in both forms (Quartz's own notation would read 1 as Sunday).
+        Assert.Equal(CronExpression.Parse("0 0 * * 1").GetNextOccurrence(Utc(2025, 6, 18)), CronExpression.Parse("0 0 0 * * 1").GetNextOccurrence(Utc(2025, 6, 18)));
+        Assert.Equal(Utc(2025, 6, 22), CronExpression.Parse("0 0 0 * * 0").GetNextOccurrence(Utc(2025, 6, 18)));
+        Assert.Equal(Utc(2025, 6, 22), CronExpression.Parse("0 0 0 * * 7").GetNextOccurrence(Utc(2025, 6, 18)));
     }
 
     [Theory]
@@ -288,16 +325,15 @@ public sealed class CronExpressionTests
     }
 
     [Fact]
-    public void Local_time_skipped_by_spring_forward_does_not_fire()
+    public void Local_time_skipped_by_spring_forward_fires_at_the_end_of_the_gap()
     {
-        // Berlin jumps from 02:00 to 03:00 on 30 March 2025: 02:30 does not exist that day.
-        var expression = CronExpression.Parse("30 2 * * *");
+        // Berlin jumps from 02:00 to 03:00 on 30 March 2025: 02:30 does not exist that day. Quartz fires at the
+        // instant the clocks moved (03:00 CEST = 01:00 UTC), then at 02:30 the next day.
         var after = new DateTimeOffset(2025, 3, 29, 12, 0, 0, TimeSpan.FromHours(1));
 
-        var next = expression.GetNextOccurrence(after, Berlin);
+        var occurrences = Next("30 2 * * *", after, 2, Berlin);
 
-        Assert.Equal(new DateTimeOffset(2025, 3, 31, 2, 30, 0, TimeSpan.FromHours(2)), next);
-        Assert.Equal(TimeSpan.FromHours(2), next!.Value.Offset);
+        Assert.Equal([Utc(2025, 3, 30, 1), new DateTimeOffset(2025, 3, 31, 2, 30, 0, TimeSpan.FromHours(2)).ToUniversalTime()], occurrences.Select(o => o.ToUniversalTime()));
     }
 
     [Fact]
@@ -333,17 +369,21 @@ public sealed class CronExpressionTests
     }
 }
 
-[Trait("Area", "Definition")]
+[Trait("Area", "Triggers")]
 public sealed class CronVixieDayRuleTests
 {
     [Fact]
-    public void Day_of_month_starting_with_star_is_and_ed_with_day_of_week()
+    public void Day_of_month_step_from_star_restricts_and_is_or_ed_with_day_of_week()
     {
-        // "*/2" starts with '*', so only odd days that are also Mondays match (Vixie cron).
+        // Quartz applies crontab(5)'s rule to the fields as written: only a field written exactly '*' or '?' is
+        // unrestricted, so "*/2" restricts and the days are unioned: odd days or Mondays. (Vixie cron's quirk of
+        // treating "*/2" as unrestricted is not followed.) 2026-11-02 is a Monday, so it follows the 1st.
         var cron = Resolute.Scheduling.CronExpression.Parse("0 0 */2 * MON");
-        var next = cron.GetNextOccurrence(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        var from = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var second = cron.GetNextOccurrence(from)!.Value;
 
-        Assert.Equal(new DateTimeOffset(2026, 11, 9, 0, 0, 0, TimeSpan.Zero), next);
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero), second);
+        Assert.Equal(new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero), cron.GetNextOccurrence(second));
     }
 
     [Fact]

@@ -67,6 +67,15 @@ public sealed class ProcessLog
         }
     }
 
+    /// <summary>Every line recorded so far that contains <paramref name="text"/> (ordinal), oldest first.</summary>
+    public IReadOnlyList<string> LinesContaining(string text)
+    {
+        lock (_gate)
+        {
+            return _lines.Where(l => l.Contains(text, StringComparison.Ordinal)).ToList();
+        }
+    }
+
     /// <summary>The last <paramref name="count"/> lines, for exception messages.</summary>
     public string Tail(int count = 150)
     {

@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+
+namespace Resolute.Orchestration.Schedules;
+
+/// <summary>
+/// Counters of the schedule runner, in the meter <see cref="MeterName"/> (for OpenTelemetry / dotnet-counters), each
+/// tagged with the flow: ticks started (<c>resolute.schedule.ticks.started</c>), skipped because the previous run was
+/// still running (<c>resolute.schedule.ticks.skipped</c>) and buffered (<c>resolute.schedule.ticks.buffered</c>). The
+/// totals of this process are also readable here.
+/// </summary>
+public sealed class ScheduleMetrics : IDisposable
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Resolute.Schedules";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _started;
+    private readonly Counter<long> _skipped;
+    private readonly Counter<long> _buffered;
+    private long _startedTotal;
+    private long _skippedTotal;
+    private long _bufferedTotal;
+
+    /// <summary>Creates the counters in a meter of <paramref name="meterFactory"/>.</summary>
+    public ScheduleMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _started = _meter.CreateCounter<long>("resolute.schedule.ticks.started", "{tick}", "Schedule ticks that published a StartFlow.");
+        _skipped = _meter.CreateCounter<long>("resolute.schedule.ticks.skipped", "{tick}", "Schedule ticks skipped because the previous scheduled run was still running.");
+        _buffered = _meter.CreateCounter<long>("resolute.schedule.ticks.buffered", "{tick}", "Schedule ticks held back until the previous scheduled run ended.");
+    }
+
+    /// <summary>Ticks started by this process.</summary>
+    public long Started => Interlocked.Read(ref _startedTotal);
+
+    /// <summary>Ticks skipped by this process.</summary>
+    public long Skipped => Interlocked.Read(ref _skippedTotal);
+
+    /// <summary>Ticks buffered by this process.</summary>
+    public long Buffered => Interlocked.Read(ref _bufferedTotal);
+
+    /// <summary>Counts a started tick.</summary>
+    public void TickStarted(string flowName)
+    {
+        Interlocked.Increment(ref _startedTotal);
+        _started.Add(1, new KeyValuePair<string, object?>("flow", flowName));
+    }
+
+    /// <summary>Counts a skipped tick.</summary>
+    public void TickSkipped(string flowName)
+    {
+        Interlocked.Increment(ref _skippedTotal);
+        _skipped.Add(1, new KeyValuePair<string, object?>("flow", flowName));
+    }
+
+    /// <summary>Counts a buffered tick.</summary>
+    public void TickBuffered(string flowName)
+    {
+        Interlocked.Increment(ref _bufferedTotal);
+        _buffered.Add(1, new KeyValuePair<string, object?>("flow", flowName));
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}

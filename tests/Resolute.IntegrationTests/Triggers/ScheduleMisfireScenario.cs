@@ -1,0 +1,61 @@
+using Resolute.IntegrationTests.Hosting;
+using Resolute.TestFlows;
+using Xunit.Abstractions;
+
+namespace Resolute.IntegrationTests.Triggers;
+
+/// <summary>
+/// Every orchestrator is down across several ticks (killed, not stopped): when one comes back, the default misfire
+/// policy (FireOnceOnRecovery) starts one catch-up run for all the missed ticks, keyed by the first of them, then the
+/// schedule continues.
+/// </summary>
+[Trait("Area", "Triggers")]
+public sealed class ScheduleMisfireScenario(MisfireScheduleCluster cluster, ITestOutputHelper output)
+    : EngineScenario<MisfireScheduleCluster>(cluster, output), IClassFixture<MisfireScheduleCluster>
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Ticks_missed_while_every_orchestrator_was_down_start_one_catch_up_run()
+    {
+        var before = await Cluster.WaitForScheduledRunsAsync(ScheduleFlows.TickName, rs => rs.Count >= 1, "a first scheduled run", TimeSpan.FromSeconds(30));
+
+        Cluster.KillOrchestrator();
+        var killedAt = DateTimeOffset.UtcNow;
+        var lastBefore = (await Cluster.ScheduledRunsAsync(ScheduleFlows.TickName)).Max(r => r.Tick);
+
+        // Let at least three ticks pass with no orchestrator running.
+        var outageEnds = killedAt + (3 * Period) + TimeSpan.FromSeconds(1);
+        await ScheduleCluster.WaitUntilAsync(outageEnds);
+        Assert.Equal(lastBefore, (await Cluster.ScheduledRunsAsync(ScheduleFlows.TickName)).Max(r => r.Tick));
+        var restarting = DateTimeOffset.UtcNow;
+        await Cluster.RestartOrchestratorAsync();
+        Output.WriteLine($"killed {killedAt:HH:mm:ss.fff}, last tick before {lastBefore:HH:mm:ss.fff}, restarting {restarting:HH:mm:ss.fff}, ready {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+
+        // The catch-up run and two regular ticks after it.
+        var runs = await Cluster.WaitForScheduledRunsAsync(
+            ScheduleFlows.TickName, rs => rs.Count(r => r.Tick > lastBefore) >= 3, "a catch-up run and two regular ticks after the restart", TimeSpan.FromSeconds(40));
+        var after = runs.Where(r => r.Tick > lastBefore).ToList();
+        Output.WriteLine($"runs after the outage: {ScheduleCluster.Describe(after)}");
+
+        // The ticks that fell entirely inside the outage (nothing was running to fire them).
+        var missedTicks = Enumerable.Range(1, 100).Select(i => lastBefore + (i * Period)).TakeWhile(t => t < restarting).ToList();
+        Assert.True(missedTicks.Count >= 3, $"only {missedTicks.Count} tick(s) fell into the outage: the scenario proves nothing");
+
+        // Exactly one run stands for them: fired on recovery, keyed by the first missed tick (Quartz reports the original
+        // fire time of a fire-now misfire); none of the other missed ticks got a run.
+        var catchUp = after[0];
+        Assert.Equal(missedTicks[0], catchUp.Tick);
+        Assert.True(catchUp.CreatedAt >= restarting, $"the catch-up run was created at {catchUp.CreatedAt:HH:mm:ss.fff}, before the orchestrator was restarted");
+        Assert.DoesNotContain(after, r => missedTicks.Skip(1).Contains(r.Tick));
+
+        // Then the schedule continues on its grid, one run per tick.
+        Assert.True(after[1].Tick > missedTicks[^1], $"a missed tick was started late: {ScheduleCluster.Describe(after)}");
+        Assert.True(OnGrid(after[1].Tick) && OnGrid(after[2].Tick), $"regular ticks after the catch-up are off the grid: {ScheduleCluster.Describe(after)}");
+        Assert.Equal(Period, after[2].Tick - after[1].Tick);
+        Assert.NotEmpty(before);
+        await Cluster.AssertNoFaultedMessagesAsync();
+    }
+
+    private static bool OnGrid(DateTimeOffset tick) => tick.Millisecond == 0 && tick.Second % 2 == 0;
+}
