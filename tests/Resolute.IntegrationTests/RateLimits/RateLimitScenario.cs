@@ -106,7 +106,8 @@ public sealed class RateLimitScenario(RateLimitCluster cluster, ITestOutputHelpe
         Assert.True(maxA <= 6 && maxB <= 6, $"each limiter holds on its own: {maxA} and {maxB} in one second");
 
         // Sharing one budget of 5 per second, the 20 starts would need 3.8 s and at most 6 could fall in one second.
-        Assert.True(spanA < TimeSpan.FromSeconds(3) && spanB < TimeSpan.FromSeconds(3), $"ten starts at 5 per second took {spanA.TotalSeconds:0.00} s and {spanB.TotalSeconds:0.00} s");
+        // (Ideal span 1.8 s each; the margin is for missed windows on a loaded machine, which send an attempt to the back.)
+        Assert.True(spanA < TimeSpan.FromSeconds(3.5) && spanB < TimeSpan.FromSeconds(3.5), $"ten starts at 5 per second took {spanA.TotalSeconds:0.00} s and {spanB.TotalSeconds:0.00} s");
         Assert.True(together >= 7, $"only {together} starts of both in any one second: the limiters look shared");
     }
 
