@@ -29,46 +29,29 @@ public sealed class FlowScheduleConsumer : IConsumer<PauseFlowSchedule>, IConsum
     }
 
     /// <inheritdoc />
-    public async Task Consume(ConsumeContext<PauseFlowSchedule> context)
+    public Task Consume(ConsumeContext<PauseFlowSchedule> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var flowName = context.Message.FlowName;
-        if (Find(flowName) is not { } schedule)
+        var reason = context.Message.Reason;
+        return ChangePauseAsync(context, context.Message.FlowName, "paused", async (scheduler, group, cancellationToken) =>
         {
-            await context.RespondAsync(new FlowScheduleNotFound { FlowName = flowName }).ConfigureAwait(false);
-            return;
-        }
-
-        var scheduler = await _schedulers.GetScheduler(context.CancellationToken).ConfigureAwait(false);
-        var group = GroupMatcher<TriggerKey>.GroupEquals(ScheduleKeys.TriggerGroup(flowName));
-        if (context.Message.Reason is { } reason)
-        {
-            await scheduler.PauseTriggerGroupsWith(group, new PauseDetails { Reason = reason }, context.CancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await scheduler.PauseTriggerGroups(group, context.CancellationToken).ConfigureAwait(false);
-        }
-
-        ScheduleLog.PauseChanged(_logger, flowName, "paused");
-        await context.RespondAsync(await DescribeAsync(scheduler, schedule, 5, context.CancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            if (reason is null)
+            {
+                await scheduler.PauseTriggerGroups(group, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await scheduler.PauseTriggerGroupsWith(group, new PauseDetails { Reason = reason }, cancellationToken).ConfigureAwait(false);
+            }
+        });
     }
 
     /// <inheritdoc />
-    public async Task Consume(ConsumeContext<ResumeFlowSchedule> context)
+    public Task Consume(ConsumeContext<ResumeFlowSchedule> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var flowName = context.Message.FlowName;
-        if (Find(flowName) is not { } schedule)
-        {
-            await context.RespondAsync(new FlowScheduleNotFound { FlowName = flowName }).ConfigureAwait(false);
-            return;
-        }
-
-        var scheduler = await _schedulers.GetScheduler(context.CancellationToken).ConfigureAwait(false);
-        await scheduler.ResumeTriggerGroups(GroupMatcher<TriggerKey>.GroupEquals(ScheduleKeys.TriggerGroup(flowName)), context.CancellationToken).ConfigureAwait(false);
-        ScheduleLog.PauseChanged(_logger, flowName, "resumed");
-        await context.RespondAsync(await DescribeAsync(scheduler, schedule, 5, context.CancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        return ChangePauseAsync(context, context.Message.FlowName, "resumed",
+            async (scheduler, group, cancellationToken) => await scheduler.ResumeTriggerGroups(group, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -87,6 +70,21 @@ public sealed class FlowScheduleConsumer : IConsumer<PauseFlowSchedule>, IConsum
         }
 
         await context.RespondAsync(new FlowScheduleList { Schedules = list }).ConfigureAwait(false);
+    }
+
+    /// <summary>Pauses or resumes the flow's trigger group and answers with its status, or answers not found.</summary>
+    private async Task ChangePauseAsync(ConsumeContext context, string flowName, string change, Func<IScheduler, GroupMatcher<TriggerKey>, CancellationToken, Task> apply)
+    {
+        if (Find(flowName) is not { } schedule)
+        {
+            await context.RespondAsync(new FlowScheduleNotFound { FlowName = flowName }).ConfigureAwait(false);
+            return;
+        }
+
+        var scheduler = await _schedulers.GetScheduler(context.CancellationToken).ConfigureAwait(false);
+        await apply(scheduler, GroupMatcher<TriggerKey>.GroupEquals(ScheduleKeys.TriggerGroup(flowName)), context.CancellationToken).ConfigureAwait(false);
+        ScheduleLog.PauseChanged(_logger, flowName, change);
+        await context.RespondAsync(await DescribeAsync(scheduler, schedule, 5, context.CancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private FlowSchedule? Find(string flowName) =>
