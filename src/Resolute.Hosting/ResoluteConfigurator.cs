@@ -1,20 +1,24 @@
+using Microsoft.Extensions.Configuration;
 using Resolute.Client;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
-using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Workers;
 
 namespace Resolute;
 
 /// <summary>
-/// Configures Resolute in <c>services.AddResolute(r =&gt; …)</c>: flows, transport, persistence, roles. Defaults give the
+/// Configures Resolute in <c>AddResolute(r =&gt; …)</c>: flows, roles, transport, persistence, options. Defaults give the
 /// embedded mode: in-memory transport, SQLite file <c>resolute.db</c>, both roles in this process.
 /// </summary>
+/// <remarks>
+/// What is set here is the code's default. Configuration (the <c>Resolute</c> section and
+/// <c>ConnectionStrings:Resolute</c>, see <see cref="ResoluteConfigurationKeys"/>) is applied over it, so that one image
+/// can be told by environment variables which roles to run and which queues to serve.
+/// </remarks>
 public sealed class ResoluteConfigurator
 {
     private readonly List<(Flow Flow, string? TaskQueue)> _flows = [];
-    private ResoluteRoles? _roles;
 
     internal ResoluteConfigurator()
     {
@@ -23,36 +27,35 @@ public sealed class ResoluteConfigurator
     /// <summary>The flows registered so far.</summary>
     public IReadOnlyList<(Flow Flow, string? TaskQueue)> Flows => _flows;
 
-    /// <summary>The roles of this process (default <see cref="ResoluteRoles.All"/>).</summary>
-    public ResoluteRoles Roles => _roles ?? ResoluteRoles.All;
+    /// <summary>The roles set in code so far (null: none named, which means <see cref="ResoluteRoles.All"/>).</summary>
+    internal ResoluteRoles? CodeRoles { get; private set; }
 
-    /// <summary>The task queues this process's worker role consumes (empty = every queue of the registered flows).</summary>
-    public List<string> WorkerQueues { get; } = [];
+    /// <summary>The transport chosen in code: null (none chosen: in-memory, unless configuration names RabbitMQ).</summary>
+    internal TransportChoice? Transport { get; private set; }
 
-    /// <summary>The RabbitMQ address (<c>amqp://user:pass@host:port/vhost</c>), or null for the in-memory transport.</summary>
-    public Uri? RabbitMqAddress { get; private set; }
+    /// <summary>The RabbitMQ address given in code, if any.</summary>
+    internal Uri? RabbitMqAddress { get; private set; }
 
-    /// <summary>Orchestrator settings.</summary>
-    public OrchestratorOptions Orchestrator { get; } = new();
+    /// <summary>The database chosen in code, if any.</summary>
+    internal DatabaseChoice? Database { get; private set; }
 
-    /// <summary>Worker settings.</summary>
-    public WorkerOptions Worker { get; } = new();
-
-    /// <summary>Client settings.</summary>
-    public FlowClientOptions Client { get; } = new();
-
-    /// <summary>Settings of the orchestrator's schedule runner (misfire threshold, cluster check-ins, ...).</summary>
-    public ScheduleOptions Schedules { get; } = new();
-
-    /// <summary>
-    /// Settings of the transactional outbox of the orchestrator (used while
-    /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is true, the default).
-    /// </summary>
-    public ResoluteOutboxOptions Outbox { get; } = new();
-
-    internal Action<ResolutePersistenceBuilder>? Persistence { get; private set; }
+    /// <summary>The connection string given in code, if any.</summary>
+    internal string? ConnectionString { get; private set; }
 
     internal bool ApplyMigrations { get; private set; } = true;
+
+    /// <summary>The configuration read by <c>AddResolute</c> (null: environment variables only).</summary>
+    internal IConfiguration? Configuration { get; private set; }
+
+    internal List<Action<OrchestratorOptions>> OrchestratorActions { get; } = [];
+
+    internal List<Action<WorkerOptions>> WorkerActions { get; } = [];
+
+    internal List<Action<FlowClientOptions>> ClientActions { get; } = [];
+
+    internal List<Action<ScheduleOptions>> ScheduleActions { get; } = [];
+
+    internal List<Action<ResoluteOutboxOptions>> OutboxActions { get; } = [];
 
     /// <summary>Registers a flow. Its nodes run on <paramref name="taskQueue"/> (default <c>resolute-nodes</c>) unless a node names its own queue.</summary>
     public ResoluteConfigurator AddFlow(Flow flow, string? taskQueue = null)
@@ -62,14 +65,39 @@ public sealed class ResoluteConfigurator
         return this;
     }
 
+    /// <summary>
+    /// Reads settings from <paramref name="configuration"/>: the <c>Resolute</c> section and
+    /// <c>ConnectionStrings:Resolute</c> (see <see cref="ResoluteConfigurationKeys"/>), over what the code sets.
+    /// <c>builder.AddResolute(...)</c> does this with the host's configuration (appsettings, environment, command line).
+    /// Without it, <c>AddResolute</c> reads environment variables only (<c>Resolute__Roles</c>, ...).
+    /// </summary>
+    public ResoluteConfigurator UseConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        Configuration = configuration;
+        return this;
+    }
+
     /// <summary>Uses the in-process, in-memory transport (the default; for the embedded mode and tests).</summary>
     public ResoluteConfigurator UseInMemoryTransport()
     {
+        Transport = TransportChoice.InMemory;
         RabbitMqAddress = null;
         return this;
     }
 
-    /// <summary>Uses RabbitMQ at <paramref name="address"/>, e.g. <c>amqp://guest:guest@localhost:5672/</c>.</summary>
+    /// <summary>
+    /// Uses RabbitMQ. The address comes from configuration (<c>Resolute:RabbitMq:Host</c>, <c>Port</c>, <c>VHost</c>,
+    /// <c>User</c>, <c>Pass</c>, <c>UseSsl</c>: MassTransit's <c>RabbitMqTransportOptions</c>), defaulting to
+    /// <c>guest@localhost:5672</c>.
+    /// </summary>
+    public ResoluteConfigurator UseRabbitMq()
+    {
+        Transport = TransportChoice.RabbitMq;
+        return this;
+    }
+
+    /// <summary>Uses RabbitMQ at <paramref name="address"/>, e.g. <c>amqp://guest:guest@localhost:5672/</c> (configuration keys still override its parts).</summary>
     public ResoluteConfigurator UseRabbitMq(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -78,6 +106,7 @@ public sealed class ResoluteConfigurator
             throw new ArgumentException($"RabbitMQ address '{address}' must start with amqp:// or amqps://, e.g. amqp://guest:guest@localhost:5672/.", nameof(address));
         }
 
+        Transport = TransportChoice.RabbitMq;
         RabbitMqAddress = address;
         return this;
     }
@@ -94,29 +123,17 @@ public sealed class ResoluteConfigurator
         return UseRabbitMq(uri);
     }
 
-    /// <summary>Stores runs in PostgreSQL.</summary>
-    public ResoluteConfigurator UsePostgres(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        Persistence = p => p.UsePostgres(connectionString);
-        return this;
-    }
+    /// <summary>Stores runs in PostgreSQL. Without <paramref name="connectionString"/>, reads <c>ConnectionStrings:Resolute</c>.</summary>
+    public ResoluteConfigurator UsePostgres(string? connectionString = null) => UseDatabase(DatabaseChoice.PostgreSql, connectionString);
 
-    /// <summary>Stores runs in SQL Server.</summary>
-    public ResoluteConfigurator UseSqlServer(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        Persistence = p => p.UseSqlServer(connectionString);
-        return this;
-    }
+    /// <summary>Stores runs in SQL Server. Without <paramref name="connectionString"/>, reads <c>ConnectionStrings:Resolute</c>.</summary>
+    public ResoluteConfigurator UseSqlServer(string? connectionString = null) => UseDatabase(DatabaseChoice.SqlServer, connectionString);
 
-    /// <summary>Stores runs in SQLite (the embedded default: <c>Data Source=resolute.db</c>). One orchestrator process per file.</summary>
-    public ResoluteConfigurator UseSqlite(string connectionString = "Data Source=resolute.db")
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        Persistence = p => p.UseSqlite(connectionString);
-        return this;
-    }
+    /// <summary>
+    /// Stores runs in SQLite (the embedded default: <c>Data Source=resolute.db</c>, or <c>ConnectionStrings:Resolute</c>
+    /// when set). One orchestrator process per file.
+    /// </summary>
+    public ResoluteConfigurator UseSqlite(string? connectionString = null) => UseDatabase(DatabaseChoice.Sqlite, connectionString);
 
     /// <summary>Whether the database schema is migrated at start-up (default true). Turn off when migrations run as a deployment step.</summary>
     public ResoluteConfigurator ApplyMigrationsOnStartup(bool enabled = true)
@@ -125,72 +142,107 @@ public sealed class ResoluteConfigurator
         return this;
     }
 
-    /// <summary>Adds the orchestrator role. Once any role is named, only the named roles run.</summary>
+    /// <summary>Adds the orchestrator role. Once any role is named, only the named roles run (configuration <c>Resolute:Roles</c> overrides).</summary>
     public ResoluteConfigurator AsOrchestrator()
     {
-        _roles = (_roles ?? ResoluteRoles.None) | ResoluteRoles.Orchestrator;
+        CodeRoles = (CodeRoles ?? ResoluteRoles.None) | ResoluteRoles.Orchestrator;
         return this;
     }
 
-    /// <summary>Adds the worker role for <paramref name="taskQueues"/> (none = every queue of the registered flows).</summary>
+    /// <summary>
+    /// Adds the worker role for <paramref name="taskQueues"/> (none = every queue of the registered flows;
+    /// configuration <c>Resolute:Worker:TaskQueues</c> overrides).
+    /// </summary>
     public ResoluteConfigurator AsWorker(params string[] taskQueues)
     {
         ArgumentNullException.ThrowIfNull(taskQueues);
-        _roles = (_roles ?? ResoluteRoles.None) | ResoluteRoles.Worker;
-        WorkerQueues.AddRange(taskQueues.Where(q => !string.IsNullOrWhiteSpace(q)));
+        CodeRoles = (CodeRoles ?? ResoluteRoles.None) | ResoluteRoles.Worker;
+        var queues = taskQueues.Where(q => !string.IsNullOrWhiteSpace(q)).ToList();
+        if (queues.Count > 0)
+        {
+            WorkerActions.Add(w => w.TaskQueues.AddRange(queues.Where(q => !w.TaskQueues.Contains(q))));
+        }
+
         return this;
     }
 
     /// <summary>Runs only as a client (start and query runs) — no orchestrator, no worker.</summary>
     public ResoluteConfigurator AsClientOnly()
     {
-        _roles = ResoluteRoles.None;
+        CodeRoles = ResoluteRoles.None;
         return this;
     }
 
-    /// <summary>Adjusts orchestrator settings.</summary>
+    /// <summary>Adjusts orchestrator settings (configuration section <c>Resolute:Orchestrator</c> is applied after).</summary>
     public ResoluteConfigurator ConfigureOrchestrator(Action<OrchestratorOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(Orchestrator);
+        OrchestratorActions.Add(configure);
         return this;
     }
 
     /// <summary>
     /// Adjusts the transactional outbox: how often and after how long the sweeper delivers messages the fast path left,
-    /// how long consumed message ids are remembered, and (tests only) the fault hook.
+    /// and how long consumed message ids are remembered (configuration section <c>Resolute:Outbox</c> is applied after).
     /// </summary>
     public ResoluteConfigurator ConfigureOutbox(Action<ResoluteOutboxOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(Outbox);
+        OutboxActions.Add(configure);
         return this;
     }
 
     /// <summary>
     /// Adjusts the orchestrator's schedule runner: the default misfire threshold, how often replicas check in with the
-    /// cluster and how soon a silent one is presumed dead, and the overlap checks' timings.
+    /// cluster and how soon a silent one is presumed dead, and the overlap checks' timings (section <c>Resolute:Schedules</c>).
     /// </summary>
     public ResoluteConfigurator ConfigureSchedules(Action<ScheduleOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(Schedules);
+        ScheduleActions.Add(configure);
         return this;
     }
 
-    /// <summary>Adjusts worker settings.</summary>
+    /// <summary>Adjusts worker settings (configuration section <c>Resolute:Worker</c> is applied after).</summary>
     public ResoluteConfigurator ConfigureWorker(Action<WorkerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(Worker);
+        WorkerActions.Add(configure);
         return this;
     }
 
-    /// <summary>Adjusts client settings.</summary>
+    /// <summary>Adjusts client settings (configuration section <c>Resolute:Client</c> is applied after).</summary>
     public ResoluteConfigurator ConfigureClient(Action<FlowClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        configure(Client);
+        ClientActions.Add(configure);
         return this;
+    }
+
+    private ResoluteConfigurator UseDatabase(DatabaseChoice database, string? connectionString)
+    {
+        if (connectionString is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        }
+
+        Database = database;
+        ConnectionString = connectionString;
+        return this;
+    }
+
+    /// <summary>A transport <c>services.AddResolute</c> can create a bus on.</summary>
+    internal enum TransportChoice
+    {
+        InMemory,
+        RabbitMq,
+    }
+
+    /// <summary>A saga database.</summary>
+    internal enum DatabaseChoice
+    {
+        Sqlite,
+        PostgreSql,
+        SqlServer,
     }
 }

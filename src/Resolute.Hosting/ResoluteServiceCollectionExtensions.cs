@@ -1,231 +1,167 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Resolute.Client;
-using Resolute.Contracts;
-using Resolute.Orchestration.Decisions;
-using Resolute.Orchestration.Runs;
-using Resolute.Orchestration.Sagas;
-using Resolute.Orchestration.Schedules;
-using Resolute.Orchestration.Timers;
 using Resolute.Orchestration;
-using Resolute.Persistence.EntityFrameworkCore.Outbox;
-using Resolute.Persistence.EntityFrameworkCore.Runs;
-using Resolute.Persistence.EntityFrameworkCore;
-using Resolute.Workers.Consumers;
-using Resolute.Workers;
+using static Resolute.ResoluteConfigurator;
 
 namespace Resolute;
 
-/// <summary>Registers Resolute in a generic host.</summary>
+/// <summary>
+/// Adds Resolute to an application. Three forms:
+/// <list type="number">
+/// <item>On the application's own bus (MassTransit-native):
+/// <c>services.AddMassTransit(x =&gt; { x.AddResolute(r =&gt; …); x.UsingRabbitMq(…); })</c>.</item>
+/// <item>On a bus Resolute creates, when the application has none: <c>services.AddResolute(r =&gt; …)</c> or
+/// <c>builder.AddResolute(r =&gt; …)</c>.</item>
+/// <item>On a bus of its own beside the application's (MultiBus):
+/// <c>services.AddMassTransit&lt;IResoluteBus&gt;(x =&gt; { x.AddResolute(r =&gt; …); x.UsingRabbitMq(…); })</c>.</item>
+/// </list>
+/// </summary>
 public static class ResoluteServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Resolute: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>. Without transport
-    /// or persistence settings it runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles).
-    /// Always registers <see cref="IFlowClient"/>. The orchestrator uses the transactional outbox unless
-    /// <see cref="OrchestratorOptions.UseTransactionalOutbox"/> is false.
+    /// Adds Resolute with a bus of its own: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>.
+    /// Without transport or database settings it runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles).
+    /// Reads configuration keys (<see cref="ResoluteConfigurationKeys"/>) from environment variables, or from the
+    /// configuration given with <see cref="ResoluteConfigurator.UseConfiguration"/>; <c>builder.AddResolute</c> passes the host's.
+    /// Always registers <see cref="IFlowClient"/>.
     /// </summary>
     /// <remarks>
+    /// For an application that has its own MassTransit bus, this form does not fit (MassTransit allows one
+    /// <c>AddMassTransit()</c> per container): call <c>x.AddResolute(...)</c> inside the application's <c>AddMassTransit</c>, or put
+    /// Resolute on a bus of its own with <c>services.AddMassTransit&lt;IResoluteBus&gt;(x =&gt; x.AddResolute(...) ...)</c>.
     /// The orchestrator role also runs the flows' cron schedules (Quartz on the saga database, clustered on PostgreSQL and
-    /// SQL Server): see <see cref="ResoluteConfigurator.ConfigureSchedules"/>.
-    /// Test support: when the environment variable <c>RESOLUTE_TEST_FAULT</c> is set (e.g. <c>crash-after-commit:5</c>), the
-    /// orchestrator injects that fault into the outbox; see <c>ResoluteTestFaults</c>. Never set it in production.
+    /// SQL Server).
     /// </remarks>
     public static IServiceCollection AddResolute(this IServiceCollection services, Action<ResoluteConfigurator> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        var resolute = new ResoluteConfigurator();
-        configure(resolute);
-        var roles = resolute.Roles;
-
-        var registry = new FlowRegistry();
-        foreach (var (flow, queue) in resolute.Flows)
-        {
-            registry.Add(flow, queue);
-        }
-
-        if (roles != ResoluteRoles.None && registry.Flows.Count == 0)
+        if (services.Any(d => d.ServiceType == typeof(IBus)))
         {
             throw new InvalidOperationException(
-                "AddResolute: no flows are registered. Call r.AddFlow(flow) for every flow this process orchestrates or runs nodes of (orchestrator and workers register the same flows).");
+                "services.AddResolute creates a MassTransit bus, and this application already has one (AddMassTransit was called). "
+                + "Put Resolute on that bus: services.AddMassTransit(x => { x.AddResolute(r => ...); x.UsingRabbitMq(...); }), "
+                + "or on a bus of its own beside it: services.AddMassTransit<IResoluteBus>(x => { x.AddResolute(r => ...); x.UsingRabbitMq(...); }).");
         }
 
-        services.AddSingleton(registry);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(resolute.Orchestrator);
-        services.AddSingleton(resolute.Worker);
-        services.AddSingleton<RunningNodes>();
-        resolute.Client.QueryQueueName = resolute.Orchestrator.QueryQueueName;
-        resolute.Client.OrchestratorQueueName = resolute.Orchestrator.QueueName;
-        services.AddSingleton(resolute.Client);
-        services.AddSingleton<IFlowClient, BusFlowClient>();
-
-        var sagaConcurrency = resolute.Orchestrator.ConcurrentMessageLimit;
-        var transactionalOutbox = roles.HasFlag(ResoluteRoles.Orchestrator) && resolute.Orchestrator.UseTransactionalOutbox;
-        if (transactionalOutbox)
-        {
-            // Checked now, so that a bad setting or RESOLUTE_TEST_FAULT value fails AddResolute rather than the host.
-            resolute.Outbox.Validate();
-            resolute.Outbox.FaultHook = ResoluteTestFaults.Combine(resolute.Outbox.FaultHook, ResoluteTestFaults.FromEnvironment());
-        }
-
-        if (roles.HasFlag(ResoluteRoles.Orchestrator))
-        {
-            resolute.Orchestrator.Validate();
-            var persistence = services.AddResolutePersistence(p =>
-            {
-                if (resolute.Persistence is { } configurePersistence)
-                {
-                    configurePersistence(p);
-                }
-                else
-                {
-                    p.UseSqlite("Data Source=resolute.db");
-                }
-
-                p.ApplyMigrationsOnStartup(resolute.ApplyMigrations);
-            });
-            if (persistence.Provider?.MaxConcurrentSagaMessages is { } max)
-            {
-                sagaConcurrency = Math.Min(sagaConcurrency, max);
-            }
-
-            services.AddSingleton<FlowRunDecider>();
-            if (!transactionalOutbox)
-            {
-                services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
-            }
-
-            services.AddSingleton<RunWakeSchedule>();
-            services.AddScoped<IDueRunSource, EfDueRunSource>();
-            services.AddHostedService<RunTimerPoller>();
-            ScheduleRegistration.AddSchedules(services, persistence.Provider!, resolute.Schedules);
-        }
-
-        var workerQueues = resolute.WorkerQueues.Count > 0
-            ? resolute.WorkerQueues.Distinct(StringComparer.Ordinal).ToList()
-            : registry.Flows.SelectMany(f => f.Queues).Distinct(StringComparer.Ordinal).ToList();
-
-        services.Configure<MassTransitHostOptions>(o =>
-        {
-            o.WaitUntilStarted = true;
-            o.StopTimeout = TimeSpan.FromSeconds(30);
-        });
-
+        var code = new ResoluteConfigurator();
+        configure(code);
         services.AddMassTransit(x =>
         {
-            if (roles.HasFlag(ResoluteRoles.Orchestrator))
+            var settings = ResoluteRegistration.Register(x, code, ResoluteBusAccess.Default);
+            if (settings.Transport == TransportChoice.RabbitMq)
             {
-                x.AddSagaStateMachine<FlowRunStateMachine, FlowRun>()
-                    .Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>());
-                x.AddConsumer<FlowRunQueryConsumer>();
-                x.AddConsumer<FlowScheduleConsumer>();
-            }
-
-            if (roles.HasFlag(ResoluteRoles.Worker))
-            {
-                x.AddConsumer<NodeCommandConsumer>();
-                x.AddConsumer<NodeCancellationConsumer>();
-            }
-
-            var endpoints = new EndpointPlan(roles, resolute.Orchestrator, resolute.Worker, workerQueues, sagaConcurrency, transactionalOutbox);
-            if (resolute.RabbitMqAddress is { } address)
-            {
-                x.UsingRabbitMq((context, cfg) =>
-                {
-                    RabbitMqAddress.Configure(cfg, address);
-                    endpoints.Configure(context, cfg);
-                });
+                x.UsingRabbitMq((context, cfg) => ConfigureRabbitMqHost(context, cfg));
             }
             else
             {
-                x.UsingInMemory((context, cfg) => endpoints.Configure(context, cfg));
+                x.UsingInMemory();
             }
+
+            services.AddOptions<RabbitMqTransportOptions>(ResoluteRabbitMqOptionsName).Configure(o => Copy(settings.RabbitMq, o));
         });
-
-        if (transactionalOutbox)
-        {
-            // After AddMassTransit: its delivery service then starts after the bus and stops before it.
-            services.AddResoluteOutbox(resolute.Outbox);
-        }
-
-        if (roles.HasFlag(ResoluteRoles.Orchestrator))
-        {
-            // After AddMassTransit: Quartz starts firing once the bus is up, and stops before it.
-            ScheduleRegistration.AddScheduleRunner(services);
-        }
-
         return services;
     }
 
-    /// <summary>The receive endpoints of a process, by role.</summary>
-    private sealed record EndpointPlan(
-        ResoluteRoles Roles,
-        OrchestratorOptions Orchestrator,
-        WorkerOptions Worker,
-        IReadOnlyList<string> WorkerQueues,
-        int SagaConcurrency,
-        bool TransactionalOutbox)
+    /// <summary>
+    /// As <see cref="AddResolute(IServiceCollection, Action{ResoluteConfigurator})"/>, reading the host's configuration
+    /// (appsettings, environment variables, command line): <c>builder.AddResolute(r =&gt; r.AddFlow(flow))</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddResolute(this IHostApplicationBuilder builder, Action<ResoluteConfigurator> configure)
     {
-        public void Configure<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
-            where TEndpoint : IReceiveEndpointConfigurator
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddResolute(r =>
         {
-            if (Roles.HasFlag(ResoluteRoles.Orchestrator))
-            {
-                cfg.ReceiveEndpoint(Orchestrator.QueueName, e =>
-                {
-                    // Transient database errors (lock timeouts, a lost connection) are retried; the message stays
-                    // unacknowledged meanwhile, so nothing is lost.
-                    e.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
+            r.UseConfiguration(builder.Configuration);
+            configure(r);
+        });
+        return builder;
+    }
 
-                    // Commands and events leave only after the saga's transaction committed. The transactional outbox
-                    // (inside retry, outside the saga repository's transaction) stores them with the saga and sends them
-                    // after the commit; the in-memory outbox only holds them in memory until then.
-                    if (TransactionalOutbox)
-                    {
-                        e.UseResoluteOutbox(context);
-                    }
-                    else
-                    {
-                        e.UseInMemoryOutbox(context);
-                    }
+    /// <summary>
+    /// Adds Resolute to the bus being configured — the application's own:
+    /// <c>services.AddMassTransit(x =&gt; { x.AddConsumer&lt;MyConsumer&gt;(); x.AddResolute(r =&gt; r.AddFlow(flow).UsePostgres(cs)); x.UsingRabbitMq((ctx, cfg) =&gt; cfg.ConfigureEndpoints(ctx)); })</c>.
+    /// Registers the saga, its repository and outbox, the node consumers, the timer poller, the schedule runner and
+    /// <see cref="IFlowClient"/>; Resolute connects its own receive endpoints when the bus has started (they stay out of
+    /// <c>ConfigureEndpoints</c>). The transport is the application's: do not call <c>r.UseRabbitMq</c> here.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddResolute(this IBusRegistrationConfigurator configurator, Action<ResoluteConfigurator> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(configurator, configure, ResoluteBusAccess.Default);
+        return configurator;
+    }
 
-                    // Next to the saga repository: a run's timer is armed right after its transaction committed.
-                    e.UseRunWakeArming(context);
+    /// <summary>
+    /// Adds Resolute to a bus of its own beside the application's (MassTransit MultiBus):
+    /// <c>services.AddMassTransit&lt;IResoluteBus&gt;(x =&gt; { x.AddResolute(r =&gt; …); x.UsingRabbitMq(…); })</c>.
+    /// <see cref="IFlowClient"/> and everything Resolute sends use <typeparamref name="TBus"/>.
+    /// </summary>
+    public static IBusRegistrationConfigurator<TBus> AddResolute<TBus>(this IBusRegistrationConfigurator<TBus> configurator, Action<ResoluteConfigurator> configure)
+        where TBus : class, IBus
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(configurator, configure, ResoluteBusAccess.For<TBus>());
+        return configurator;
+    }
 
-                    e.ConcurrentMessageLimit = SagaConcurrency;
-                    e.PrefetchCount = Math.Max(SagaConcurrency, 16);
-                    e.ConfigureSaga<FlowRun>(context);
-                });
+    /// <summary>The name of the <see cref="RabbitMqTransportOptions"/> of the bus <c>services.AddResolute</c> creates.</summary>
+    internal const string ResoluteRabbitMqOptionsName = "Resolute";
 
-                cfg.ReceiveEndpoint(Orchestrator.QueryQueueName, e =>
-                {
-                    e.ConfigureConsumeTopology = false;
-                    e.ConfigureConsumer<FlowRunQueryConsumer>(context);
-                    e.ConfigureConsumer<FlowScheduleConsumer>(context);
-                });
-            }
-
-            if (Roles.HasFlag(ResoluteRoles.Worker))
-            {
-                // Each worker process hears every run cancellation on its own temporary queue.
-                cfg.ReceiveEndpoint(new TemporaryEndpointDefinition(QueueNames.NodeCancellation), e => e.ConfigureConsumer<NodeCancellationConsumer>(context));
-
-                foreach (var queue in WorkerQueues)
-                {
-                    cfg.ReceiveEndpoint(queue, e =>
-                    {
-                        // Commands are sent to the queue directly; no exchange bindings for the message type.
-                        e.ConfigureConsumeTopology = false;
-                        e.ConcurrentMessageLimit = Worker.ConcurrentNodeLimit;
-                        e.PrefetchCount = Worker.ConcurrentNodeLimit;
-                        e.UseMessageRetry(r => r.Intervals(100, 500, 1000));
-                        e.ConfigureConsumer<NodeCommandConsumer>(context);
-                    });
-                }
-            }
+    private static void Register(IBusRegistrationConfigurator configurator, Action<ResoluteConfigurator> configure, ResoluteBusAccess bus)
+    {
+        var code = new ResoluteConfigurator();
+        configure(code);
+        if (code.Transport is not null)
+        {
+            throw new InvalidOperationException(
+                $"x.AddResolute(...) joins a bus whose transport the application configures (x.UsingRabbitMq(...)); remove r.Use{code.Transport}() from it. "
+                + "Only services.AddResolute(...), which creates its own bus, takes a transport.");
         }
+
+        var settings = ResoluteRegistration.Register(configurator, code, bus);
+        if (settings.ConfigurationNamesTransport)
+        {
+            throw new ResoluteConfigurationException(
+                ResoluteConfigurationKeys.Transport,
+                $"is for services.AddResolute(...), which creates its own bus; x.AddResolute(...) joins the application's bus and its transport. Remove {ResoluteConfigurationKeys.Transport} and {ResoluteConfigurationKeys.RabbitMq} from this application's configuration.");
+        }
+    }
+
+    private static void ConfigureRabbitMqHost(IBusRegistrationContext context, IRabbitMqBusFactoryConfigurator cfg)
+    {
+        var options = context.GetRequiredService<IOptionsMonitor<RabbitMqTransportOptions>>().Get(ResoluteRabbitMqOptionsName);
+        cfg.Host(options.Host, options.Port, options.VHost, options.ConnectionName, h =>
+        {
+            h.Username(options.User);
+            h.Password(options.Pass);
+            if (options.UseSsl)
+            {
+                h.UseSsl(s => s.ServerName = options.Host);
+            }
+        });
+    }
+
+    private static void Copy(RabbitMqTransportOptions from, RabbitMqTransportOptions to)
+    {
+        to.Host = from.Host;
+        to.Port = from.Port;
+        to.ManagementPort = from.ManagementPort;
+        to.VHost = from.VHost;
+        to.User = from.User;
+        to.Pass = from.Pass;
+        to.ConnectionName = from.ConnectionName;
+
+        // UseSsl last: setting it moves a default port to the TLS one, which the copied port already reflects.
+        var port = from.Port;
+        to.UseSsl = from.UseSsl;
+        to.Port = port;
     }
 }

@@ -20,14 +20,13 @@ namespace Resolute;
 internal static class ScheduleRegistration
 {
     /// <summary>Registers the runner before the bus: the reconciler (after the database migrator) and the consumer's services.</summary>
-    public static void AddSchedules(IServiceCollection services, ResoluteDatabaseProvider provider, ScheduleOptions options)
+    public static void AddSchedules(IServiceCollection services, ResoluteDatabaseProvider provider, ScheduleOptions options, ResoluteBusAccess bus)
     {
         options.Validate();
         services.AddMetrics();
-        services.AddSingleton(options);
         services.AddSingleton<ScheduleMetrics>();
         services.AddSingleton<RecentScheduledStarts>();
-        services.AddSingleton<IScheduledRunStarter, BusScheduledRunStarter>();
+        services.AddSingleton<IScheduledRunStarter>(sp => bus.Create<BusScheduledRunStarter>(sp));
         services.AddScoped<IScheduledRunSource, EfScheduledRunSource>();
 
         // A named scheduler (its services keyed by the name): an application's own AddQuartz() stays its own.

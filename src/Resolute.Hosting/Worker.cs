@@ -52,7 +52,7 @@ public sealed class Worker
     public IHost Build(string[]? args = null)
     {
         var builder = Host.CreateApplicationBuilder(args ?? []);
-        builder.Services.AddResolute(r =>
+        builder.AddResolute(r =>
         {
             foreach (var flow in _flows)
             {

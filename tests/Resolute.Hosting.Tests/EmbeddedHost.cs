@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Resolute.Client;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
 
 namespace Resolute.Hosting.Tests;
 
@@ -28,6 +30,7 @@ internal sealed class EmbeddedHost : IAsyncDisposable
             r.UseSqlite($"Data Source={database}");
             configure(r);
         });
+        builder.Services.AddSingleton<IOutboxObserver, FaultHookObserver>();
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();

@@ -83,10 +83,11 @@ public sealed class RetryTimerScenario : IDisposable
     {
         var flow = Flow.Create("f").TriggeredBy(Trigger.Manual()).Then(Node.Create<int, int>("a", (v, _) => Task.FromResult(v))).Build();
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddResolute(r => r
+        var error = Assert.Throws<ResoluteConfigurationException>(() => new ServiceCollection().AddResolute(r => r
             .AddFlow(flow)
             .ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMilliseconds(milliseconds))));
 
+        Assert.Equal("Resolute:Orchestrator:TimerPollInterval", error.Key);
         Assert.Contains("TimerPollInterval", error.Message, StringComparison.Ordinal);
     }
 

@@ -5,6 +5,7 @@ using Resolute.Contracts;
 using Resolute.Orchestration.Sagas;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
 using Resolute.Persistence.EntityFrameworkCore.Runs;
 
 namespace Resolute.Hosting.Tests;
@@ -46,7 +47,7 @@ public sealed class TransactionalOutboxScenario : IDisposable
         await using var host = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(Pipeline()).ConfigureOutbox(o => o.FaultHook = context =>
         {
             // The second transaction with outbox rows (a's completion: dispatching b and c) fails once, before its commit.
-            if (context.Point == OutboxFaultPoint.BeforeCommit && context.Messages.Count > 0 && Interlocked.Increment(ref failed) == 2)
+            if (context.Point == OutboxPoint.BeforeCommit && context.Messages.Count > 0 && Interlocked.Increment(ref failed) == 2)
             {
                 throw new InvalidOperationException("injected before commit");
             }
@@ -75,7 +76,7 @@ public sealed class TransactionalOutboxScenario : IDisposable
             o.FaultHook = context =>
             {
                 // As if the process died between the commit and the send of b's and c's commands.
-                if (context.Point == OutboxFaultPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0 && Interlocked.Increment(ref abandoned) == 2)
+                if (context.Point == OutboxPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0 && Interlocked.Increment(ref abandoned) == 2)
                 {
                     throw new InvalidOperationException("injected after commit");
                 }
@@ -112,9 +113,9 @@ public sealed class TransactionalOutboxScenario : IDisposable
     {
         var services = new ServiceCollection();
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => services.AddResolute(r => r.AddFlow(Pipeline()).ConfigureOutbox(o => o.SweepInterval = TimeSpan.Zero)));
+        var error = Assert.Throws<ResoluteConfigurationException>(() => services.AddResolute(r => r.AddFlow(Pipeline()).ConfigureOutbox(o => o.SweepInterval = TimeSpan.Zero)));
 
-        Assert.Contains("SweepInterval", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Resolute:Outbox:SweepInterval", error.Key);
     }
 
     public void Dispose() => SqliteFiles.Delete(_database);

@@ -37,7 +37,7 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
                 o.SweepAge = TimeSpan.FromHours(1);
                 o.FaultHook = async context =>
                 {
-                    if (context.Point == OutboxFaultPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0)
+                    if (context.Point == OutboxPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0)
                     {
                         // Another connection sees the rows: the saga's transaction committed before the delivery started.
                         var ids = context.Messages.Select(m => m.Id).ToList();
@@ -87,7 +87,7 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
             o.SweepInterval = TimeSpan.FromHours(1);
             o.FaultHook = async context =>
             {
-                if (context.Point == OutboxFaultPoint.BeforeCommit && Dispatches(context.Messages, "b"))
+                if (context.Point == OutboxPoint.BeforeCommit && Dispatches(context.Messages, "b"))
                 {
                     var ids = context.Messages.Select(m => m.Id).ToList();
                     var written = await context.DbContext!.Set<OutboxMessage>().CountAsync(x => ids.Contains(x.Id));
@@ -131,7 +131,7 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
         var thrown = 0;
         await using var host = await StartAsync(o => o.FaultHook = context =>
         {
-            if (context.Point == OutboxFaultPoint.BeforeCommit && Dispatches(context.Messages, "b") && Interlocked.Exchange(ref thrown, 1) == 0)
+            if (context.Point == OutboxPoint.BeforeCommit && Dispatches(context.Messages, "b") && Interlocked.Exchange(ref thrown, 1) == 0)
             {
                 foreach (var row in context.Messages)
                 {
@@ -166,7 +166,7 @@ public sealed class PostgresOutboxTests(PostgresSagaRepositoryTests.MigratedData
             o.SweepInterval = TimeSpan.FromMilliseconds(100);
             o.FaultHook = async context =>
             {
-                if (context.Point == OutboxFaultPoint.AfterCommitBeforeDelivery && Dispatches(context.Messages, "b"))
+                if (context.Point == OutboxPoint.AfterCommitBeforeDelivery && Dispatches(context.Messages, "b"))
                 {
                     var visible = await CountRowsElsewhereAsync(context.Messages.Select(m => m.Id).ToList());
                     foreach (var row in context.Messages)

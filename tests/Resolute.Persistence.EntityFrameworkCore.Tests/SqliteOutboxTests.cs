@@ -141,7 +141,7 @@ public sealed class SqliteOutboxTests : IDisposable
             o.SweepInterval = TimeSpan.FromMilliseconds(100);
             o.FaultHook = context =>
             {
-                if (context.Point == OutboxFaultPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0)
+                if (context.Point == OutboxPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0)
                 {
                     Interlocked.Increment(ref abandoned);
                     throw new InvalidOperationException("injected: abandon every fast delivery");

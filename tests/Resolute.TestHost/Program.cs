@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.TestFlows;
 
 namespace Resolute.TestHost;
@@ -82,7 +83,13 @@ internal static class Program
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
-        builder.Services.AddResolute(r =>
+        // Test support: RESOLUTE_TEST_FAULT injects a fault into this orchestrator's outbox (an IOutboxObserver).
+        if (OutboxFaultInjection.FromEnvironment() is { } faults)
+        {
+            builder.Services.AddSingleton(faults);
+        }
+
+        builder.AddResolute(r =>
         {
             foreach (var flow in TestFlowCatalog.All)
             {

@@ -5,15 +5,15 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
 /// <summary>
-/// Calls <see cref="ResoluteOutboxOptions.FaultHook"/> at <see cref="OutboxFaultPoint.BeforeCommit"/>: right before a
-/// transaction commits whose DbContext saved outbox rows — the saga repository's per-message transaction, after
-/// everything was written. A throwing hook makes the commit fail, and the repository rolls back. Does nothing without a hook.
+/// Calls the <see cref="IOutboxObserver"/>s at <see cref="OutboxPoint.BeforeCommit"/>: right before a transaction commits
+/// whose DbContext saved outbox rows — the saga repository's per-message transaction, after everything was written. A
+/// throwing observer makes the commit fail, and the repository rolls back. Does nothing without observers.
 /// </summary>
 internal sealed class OutboxCommitInterceptor : DbTransactionInterceptor
 {
-    private readonly ResoluteOutboxOptions _options;
+    private readonly IOutboxObserver[] _observers;
 
-    public OutboxCommitInterceptor(ResoluteOutboxOptions options) => _options = options;
+    public OutboxCommitInterceptor(IEnumerable<IOutboxObserver> observers) => _observers = observers.ToArray();
 
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
@@ -41,7 +41,7 @@ internal sealed class OutboxCommitInterceptor : DbTransactionInterceptor
 
     private Func<Task>? Hook(TransactionEventData eventData)
     {
-        if (_options.FaultHook is not { } hook || eventData.Context is not { } db)
+        if (_observers.Length == 0 || eventData.Context is not { } db)
         {
             return null;
         }
@@ -53,6 +53,13 @@ internal sealed class OutboxCommitInterceptor : DbTransactionInterceptor
             return null;
         }
 
-        return () => hook(new OutboxFaultContext(OutboxFaultPoint.BeforeCommit, rows, db));
+        return async () =>
+        {
+            var observation = new OutboxObservation(OutboxPoint.BeforeCommit, rows, db);
+            foreach (var observer in _observers)
+            {
+                await observer.ObserveAsync(observation).ConfigureAwait(false);
+            }
+        };
     }
 }

@@ -33,6 +33,7 @@ internal sealed class OutboxDispatcher : IDisposable
     private readonly Channel<IReadOnlyList<Guid>> _deletions = Channel.CreateUnbounded<IReadOnlyList<Guid>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, byte> _awaitingDeletion = new();
     private readonly Lock _gate = new();
+    private readonly IOutboxObserver[] _observers;
     private Task? _deleteLoop;
 
     public OutboxDispatcher(
@@ -40,8 +41,10 @@ internal sealed class OutboxDispatcher : IDisposable
         ResolutePersistenceOptions persistence,
         IEnumerable<IOutboxRowLock> rowLocks,
         ResoluteOutboxOptions options,
+        IEnumerable<IOutboxObserver> observers,
         ILogger<OutboxDispatcher> logger)
     {
+        _observers = observers.ToArray();
         _scopes = scopes;
         _dbContextType = persistence.DbContextType;
         _rowLocks = rowLocks.ToList();
@@ -67,17 +70,17 @@ internal sealed class OutboxDispatcher : IDisposable
     /// </summary>
     public async Task DeliverCommittedAsync(ConsumeContext context, OutboxBatch batch)
     {
-        if (Options.FaultHook is { } hook)
+        if (_observers.Length > 0)
         {
             try
             {
-                await hook(new OutboxFaultContext(OutboxFaultPoint.AfterCommitBeforeDelivery, batch.Messages.Select(m => m.Row).ToList())).ConfigureAwait(false);
+                await ObserveAsync(new OutboxObservation(OutboxPoint.AfterCommitBeforeDelivery, batch.Messages.Select(m => m.Row).ToList())).ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // A throwing hook stands for a crash between commit and delivery: the rows stay for the sweeper.
+#pragma warning disable CA1031 // A throwing observer stands for a crash between commit and delivery: the rows stay for the sweeper.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                OutboxLog.DeliveryAbandoned(_logger, exception, batch.Messages.Count, OutboxFaultPoint.AfterCommitBeforeDelivery);
+                OutboxLog.DeliveryAbandoned(_logger, exception, batch.Messages.Count, OutboxPoint.AfterCommitBeforeDelivery);
                 return;
             }
         }
@@ -107,6 +110,7 @@ internal sealed class OutboxDispatcher : IDisposable
         if (delivered.Count > 0)
         {
             QueueDeletion(delivered);
+            await ObserveDeliveredAsync(batch.Messages.Select(m => m.Row).Where(r => delivered.Contains(r.Id)).ToList()).ConfigureAwait(false);
         }
     }
 
@@ -178,10 +182,42 @@ internal sealed class OutboxDispatcher : IDisposable
                         }
 
                         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+                        if (delivered.Count > 0)
+                        {
+                            await ObserveDeliveredAsync(rows.Where(r => delivered.Contains(r.Id)).ToList()).ConfigureAwait(false);
+                        }
+
                         return new OutboxClaimResult(rows.Count, delivered.Count, failure);
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ObserveAsync(OutboxObservation observation)
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.ObserveAsync(observation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ObserveDeliveredAsync(IReadOnlyList<OutboxMessage> rows)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ObserveAsync(new OutboxObservation(OutboxPoint.Delivered, rows)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The messages have left: an observer's failure changes nothing about them.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            OutboxLog.ObserverFailed(_logger, exception, OutboxPoint.Delivered);
         }
     }
 

@@ -10,8 +10,11 @@ internal static partial class OutboxLog
     public static partial void FastPathFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
-        Message = "Outbox: the fault hook abandoned the delivery of {Count} committed message(s) at {Point}; the sweeper delivers them later")]
-    public static partial void DeliveryAbandoned(ILogger logger, Exception exception, int count, OutboxFaultPoint point);
+        Message = "Outbox: an observer abandoned the delivery of {Count} committed message(s) at {Point}; the sweeper delivers them later")]
+    public static partial void DeliveryAbandoned(ILogger logger, Exception exception, int count, OutboxPoint point);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Outbox: an observer failed at {Point}; ignored")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, OutboxPoint point);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
         Message = "Outbox sweep failed (database or broker unavailable?); retrying in {RetryIn}")]

@@ -32,14 +32,6 @@ public sealed class ResoluteOutboxOptions
     /// </summary>
     public TimeSpan DeleteBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>
-    /// Test support: called at the points of <see cref="OutboxFaultPoint"/> so that a test can throw (or end the process)
-    /// exactly there. Leave <see langword="null"/> in production. A throw at <see cref="OutboxFaultPoint.BeforeCommit"/>
-    /// rolls the saga's transaction back; a throw at <see cref="OutboxFaultPoint.AfterCommitBeforeDelivery"/> abandons
-    /// the fast path, as a crash would, and the sweeper delivers the rows later.
-    /// </summary>
-    public Func<OutboxFaultContext, Task>? FaultHook { get; set; }
-
     /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
@@ -69,28 +61,3 @@ public sealed class ResoluteOutboxOptions
         }
     }
 }
-
-/// <summary>Where <see cref="ResoluteOutboxOptions.FaultHook"/> is called.</summary>
-public enum OutboxFaultPoint
-{
-    /// <summary>
-    /// Inside the saga's transaction, after the outbox rows were written to the database, right before commit.
-    /// Called for every transaction that wrote outbox rows.
-    /// </summary>
-    BeforeCommit,
-
-    /// <summary>
-    /// After the saga's transaction committed, before the fast path delivers the stored messages. Called for every saga
-    /// message whose pipeline completed, with or without stored messages.
-    /// </summary>
-    AfterCommitBeforeDelivery,
-}
-
-/// <summary>What <see cref="ResoluteOutboxOptions.FaultHook"/> is told.</summary>
-/// <param name="Point">Where it is called.</param>
-/// <param name="Messages">The outbox rows of this transaction (written, or about to be delivered); may be empty.</param>
-/// <param name="DbContext">
-/// At <see cref="OutboxFaultPoint.BeforeCommit"/>: the DbContext whose transaction is about to commit (a query through it
-/// sees the uncommitted rows). <see langword="null"/> after the commit.
-/// </param>
-public sealed record OutboxFaultContext(OutboxFaultPoint Point, IReadOnlyList<OutboxMessage> Messages, DbContext? DbContext = null);

@@ -37,7 +37,7 @@ public static class ResoluteOutboxServiceCollectionExtensions
         options.Validate();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
+        services.TryAddSingleton(options);
         services.TryAddSingleton<IFlowRunEmitter, TransactionalOutboxEmitter>();
         services.TryAddSingleton<OutboxDispatcher>();
         services.TryAddSingleton<OutboxCommitInterceptor>();

@@ -84,6 +84,7 @@ public sealed class OutboxTestHost : IAsyncDisposable
         services.AddSingleton<FlowRunDecider>();
         services.AddResolutePersistence(persistence);
         var options = services.AddResoluteOutbox(outbox);
+        services.AddSingleton<IOutboxObserver, FaultHookObserver>();
 
         services.AddMassTransitTestHarness(TextWriter.Null, x =>
         {

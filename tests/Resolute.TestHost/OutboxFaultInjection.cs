@@ -1,12 +1,12 @@
 using System.Globalization;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
 
-namespace Resolute;
+namespace Resolute.TestHost;
 
 /// <summary>
-/// TEST SUPPORT ONLY — fault injection into the transactional outbox of the orchestrator, for crash and rollback tests
-/// that run real processes (the integration test host). <c>AddResolute</c> reads the environment variable
-/// <c>RESOLUTE_TEST_FAULT</c>; when it is unset (always, in production) nothing is injected and this class does nothing.
+/// Fault injection into the transactional outbox of the orchestrator, for crash and rollback tests that run real
+/// processes: the test host reads the environment variable <c>RESOLUTE_TEST_FAULT</c> and registers the result as an
+/// <see cref="IOutboxObserver"/>. Test code only: Resolute itself never reads the variable.
 /// </summary>
 /// <remarks>
 /// The value is a list of <c>action-point:N</c> entries separated by commas, e.g. <c>crash-after-commit:5</c>:
@@ -23,17 +23,17 @@ namespace Resolute;
 /// </list>
 /// Each entry fires once. Counts are per process and per point, and count only transactions with outbox messages.
 /// </remarks>
-internal static class ResoluteTestFaults
+internal static class OutboxFaultInjection
 {
-    /// <summary>The environment variable read by <c>AddResolute</c>.</summary>
+    /// <summary>The environment variable read by the test host.</summary>
     public const string Variable = "RESOLUTE_TEST_FAULT";
 
-    /// <summary>The hook described by <see cref="Variable"/>, or <see langword="null"/> when it is unset.</summary>
-    public static Func<OutboxFaultContext, Task>? FromEnvironment() => Parse(Environment.GetEnvironmentVariable(Variable));
+    /// <summary>The observer described by <see cref="Variable"/>, or <see langword="null"/> when it is unset.</summary>
+    public static IOutboxObserver? FromEnvironment() => Parse(Environment.GetEnvironmentVariable(Variable));
 
     /// <summary>Parses a <see cref="Variable"/> value; <paramref name="crash"/> replaces <see cref="Environment.FailFast(string)"/> in tests.</summary>
     /// <exception cref="InvalidOperationException">The value is not a list of <c>action-point:N</c> entries.</exception>
-    public static Func<OutboxFaultContext, Task>? Parse(string? value, Action<string>? crash = null)
+    public static IOutboxObserver? Parse(string? value, Action<string>? crash = null)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -51,10 +51,10 @@ internal static class ResoluteTestFaults
 
             var (crashes, point) = entry[..colon].Trim().ToUpperInvariant() switch
             {
-                "CRASH-AFTER-COMMIT" => (true, OutboxFaultPoint.AfterCommitBeforeDelivery),
-                "THROW-AFTER-COMMIT" => (false, OutboxFaultPoint.AfterCommitBeforeDelivery),
-                "CRASH-BEFORE-COMMIT" => (true, OutboxFaultPoint.BeforeCommit),
-                "THROW-BEFORE-COMMIT" => (false, OutboxFaultPoint.BeforeCommit),
+                "CRASH-AFTER-COMMIT" => (true, OutboxPoint.AfterCommitBeforeDelivery),
+                "THROW-AFTER-COMMIT" => (false, OutboxPoint.AfterCommitBeforeDelivery),
+                "CRASH-BEFORE-COMMIT" => (true, OutboxPoint.BeforeCommit),
+                "THROW-BEFORE-COMMIT" => (false, OutboxPoint.BeforeCommit),
                 _ => throw Invalid(value, entry),
             };
             faults.Add(new Fault(entry, crashes, point, ordinal));
@@ -65,43 +65,28 @@ internal static class ResoluteTestFaults
             throw Invalid(value, value);
         }
 
-        return new Injector(faults, crash ?? Environment.FailFast).InvokeAsync;
-    }
-
-    /// <summary>Calls <paramref name="first"/>, then <paramref name="second"/>; either may be null.</summary>
-    public static Func<OutboxFaultContext, Task>? Combine(Func<OutboxFaultContext, Task>? first, Func<OutboxFaultContext, Task>? second)
-    {
-        if (first is null || second is null)
-        {
-            return first ?? second;
-        }
-
-        return async context =>
-        {
-            await first(context).ConfigureAwait(false);
-            await second(context).ConfigureAwait(false);
-        };
+        return new Injector(faults, crash ?? Environment.FailFast);
     }
 
     private static InvalidOperationException Invalid(string value, string entry) => new(
         $"{Variable}='{value}' is not valid at '{entry}'. Expected entries like crash-after-commit:5, throw-after-commit:2, "
         + "throw-before-commit:3 or crash-before-commit:1 (N counts saga transactions with outbox messages, from 1), separated by commas.");
 
-    private sealed record Fault(string Text, bool Crashes, OutboxFaultPoint Point, int Ordinal);
+    private sealed record Fault(string Text, bool Crashes, OutboxPoint Point, int Ordinal);
 
-    private sealed class Injector(List<Fault> faults, Action<string> crash)
+    private sealed class Injector(List<Fault> faults, Action<string> crash) : IOutboxObserver
     {
         private int _beforeCommit;
         private int _afterCommit;
 
-        public Task InvokeAsync(OutboxFaultContext context)
+        public Task ObserveAsync(OutboxObservation context)
         {
-            if (context.Messages.Count == 0)
+            if (context.Messages.Count == 0 || context.Point == OutboxPoint.Delivered)
             {
                 return Task.CompletedTask;
             }
 
-            var count = context.Point == OutboxFaultPoint.BeforeCommit
+            var count = context.Point == OutboxPoint.BeforeCommit
                 ? Interlocked.Increment(ref _beforeCommit)
                 : Interlocked.Increment(ref _afterCommit);
             foreach (var fault in faults)

@@ -1,0 +1,123 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Resolute.Client;
+using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.Runs;
+using Resolute.Orchestration.Sagas;
+using Resolute.Orchestration.Schedules;
+using Resolute.Orchestration.Timers;
+using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.EntityFrameworkCore.Runs;
+using Resolute.Workers;
+using Resolute.Workers.Consumers;
+using static Resolute.ResoluteConfigurator;
+
+namespace Resolute;
+
+/// <summary>
+/// Registers Resolute on a bus being configured (<see cref="IBusRegistrationConfigurator"/>): options, the saga and its
+/// repository, the outbox, the consumers, the timer poller, the schedule runner, <see cref="IFlowClient"/>, and the
+/// hosted service that connects Resolute's endpoints. The three public forms (<c>x.AddResolute</c>,
+/// <c>x.AddResolute</c> on a MultiBus bus, <c>services.AddResolute</c>) all come here; only the last adds a transport.
+/// </summary>
+internal static class ResoluteRegistration
+{
+    /// <summary>Marks a container Resolute was added to, so that a second <c>AddResolute</c> fails clearly.</summary>
+    internal sealed class Marker;
+
+    public static ResoluteSettings Register(IBusRegistrationConfigurator x, ResoluteConfigurator code, ResoluteBusAccess bus)
+    {
+        IServiceCollection services = x;
+        if (services.Any(d => d.ServiceType == typeof(Marker)))
+        {
+            throw new InvalidOperationException("AddResolute was already called for this container; call it once, with every flow.");
+        }
+
+        services.AddSingleton<Marker>();
+        var settings = ResoluteSettings.Resolve(code);
+        var roles = settings.Roles;
+
+        var registry = new FlowRegistry();
+        foreach (var (flow, queue) in code.Flows)
+        {
+            registry.Add(flow, queue);
+        }
+
+        if (roles != ResoluteRoles.None && registry.Flows.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "AddResolute: no flows are registered. Call r.AddFlow(flow) for every flow this process orchestrates or runs nodes of (orchestrator and workers register the same flows).");
+        }
+
+        var transactionalOutbox = roles.HasFlag(ResoluteRoles.Orchestrator) && settings.Orchestrator.UseTransactionalOutbox;
+        var plan = new ResoluteHostPlan(roles, transactionalOutbox);
+        services.AddSingleton(plan);
+        services.AddSingleton(bus);
+        services.AddSingleton(registry);
+        services.TryAddSingleton(TimeProvider.System);
+        ResoluteOptionsRegistration.Add(services, settings);
+        services.AddSingleton<RunningNodes>();
+        services.AddSingleton<IFlowClient>(sp => bus.Create<BusFlowClient>(sp));
+
+        // The host starts only once the buses have: Resolute's endpoints connect to a started bus.
+        services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+
+        if (roles.HasFlag(ResoluteRoles.Orchestrator))
+        {
+            // The migrator (a hosted service) is registered here, so it runs before the endpoint connector below.
+            var persistence = services.AddResolutePersistence(p =>
+            {
+                _ = settings.Database switch
+                {
+                    DatabaseChoice.PostgreSql => p.UsePostgres(settings.ConnectionString),
+                    DatabaseChoice.SqlServer => p.UseSqlServer(settings.ConnectionString),
+                    _ => p.UseSqlite(settings.ConnectionString),
+                };
+                p.ApplyMigrationsOnStartup(settings.ApplyMigrations);
+            });
+
+            services.AddSingleton<FlowRunDecider>();
+            if (!transactionalOutbox)
+            {
+                services.TryAddSingleton<IFlowRunEmitter, ConsumeContextEmitter>();
+            }
+
+            services.AddSingleton<RunWakeSchedule>();
+            services.AddScoped<IDueRunSource, EfDueRunSource>();
+            ScheduleRegistration.AddSchedules(services, persistence.Provider!, settings.Schedules, bus);
+
+            var saga = x.AddSagaStateMachine<FlowRunStateMachine, FlowRun>();
+            saga.Repository(r => r.UseResoluteEntityFramework<ResoluteDbContext>());
+            saga.ExcludeFromConfigureEndpoints();
+            x.AddConsumer<FlowRunQueryConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<FlowScheduleConsumer>().ExcludeFromConfigureEndpoints();
+        }
+
+        if (roles.HasFlag(ResoluteRoles.Worker))
+        {
+            x.AddConsumer<NodeCommandConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<NodeCancellationConsumer>().ExcludeFromConfigureEndpoints();
+        }
+
+        // Hosted services start in this order (after the bus, whose hosted service AddMassTransit registered first) and
+        // stop in reverse: endpoints connect after the migration; the outbox sweeper, the timer poller and Quartz start
+        // once the endpoints are up, and stop before the bus.
+        services.AddHostedService<ResoluteEndpointConnector>();
+        if (transactionalOutbox)
+        {
+            services.TryAddSingleton(sp => bus.Create<OutboxDeliveryService>(sp));
+            services.AddResoluteOutbox(settings.Outbox);
+        }
+
+        if (roles.HasFlag(ResoluteRoles.Orchestrator))
+        {
+            services.AddSingleton<IHostedService>(sp => bus.Create<RunTimerPoller>(sp));
+            ScheduleRegistration.AddScheduleRunner(services);
+        }
+
+        return settings;
+    }
+}
