@@ -14,45 +14,38 @@ namespace Resolute;
 /// <list type="number">
 /// <item>On the application's own bus (MassTransit-native):
 /// <c>services.AddMassTransit(x =&gt; { x.AddResolute(r =&gt; …); x.UsingRabbitMq(…); })</c>.</item>
-/// <item>On a bus Resolute creates, when the application has none: <c>services.AddResolute(r =&gt; …)</c> or
-/// <c>builder.AddResolute(r =&gt; …)</c>.</item>
-/// <item>On a bus of its own beside the application's (MultiBus):
+/// <item>On a bus Resolute creates, with the transport chosen in its settings: <c>services.AddResolute(r =&gt; …)</c> or
+/// <c>builder.AddResolute(r =&gt; …)</c> (beside the application's own bus, if it has one).</item>
+/// <item>On a bus of its own whose transport the application configures (MultiBus):
 /// <c>services.AddMassTransit&lt;IResoluteBus&gt;(x =&gt; { x.AddResolute(r =&gt; …); x.UsingRabbitMq(…); })</c>.</item>
 /// </list>
 /// </summary>
 public static class ResoluteServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Resolute with a bus of its own: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>.
-    /// Without transport or database settings it runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles).
-    /// Reads configuration keys (<see cref="ResoluteConfigurationKeys"/>) from environment variables, or from the
-    /// configuration given with <see cref="ResoluteConfigurator.UseConfiguration"/>; <c>builder.AddResolute</c> passes the host's.
+    /// Adds Resolute on a bus of its own (<see cref="IResoluteBus"/>, a MassTransit MultiBus bus), with the transport
+    /// chosen here: <c>services.AddResolute(r =&gt; r.AddFlow(flow).UseRabbitMq(…).UsePostgres(…))</c>. Works beside an
+    /// application's own <c>AddMassTransit(...)</c>, called before or after. Without transport or database settings it
+    /// runs embedded (in-memory transport, SQLite <c>resolute.db</c>, both roles). Reads configuration keys
+    /// (<see cref="ResoluteConfigurationKeys"/>) from environment variables, or from the configuration given with
+    /// <see cref="ResoluteConfigurator.UseConfiguration"/>; <c>builder.AddResolute</c> passes the host's.
     /// Always registers <see cref="IFlowClient"/>.
     /// </summary>
     /// <remarks>
-    /// For an application that has its own MassTransit bus, this form does not fit (MassTransit allows one
-    /// <c>AddMassTransit()</c> per container): call <c>x.AddResolute(...)</c> inside the application's <c>AddMassTransit</c>, or put
-    /// Resolute on a bus of its own with <c>services.AddMassTransit&lt;IResoluteBus&gt;(x =&gt; x.AddResolute(...) ...)</c>.
-    /// The orchestrator role also runs the flows' cron schedules (Quartz on the saga database, clustered on PostgreSQL and
-    /// SQL Server).
+    /// To share the application's bus instead (one connection, one set of bus settings), call <c>x.AddResolute(...)</c>
+    /// inside its <c>AddMassTransit</c>. The orchestrator role also runs the flows' cron schedules (Quartz on the saga
+    /// database, clustered on PostgreSQL and SQL Server).
     /// </remarks>
     public static IServiceCollection AddResolute(this IServiceCollection services, Action<ResoluteConfigurator> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        if (services.Any(d => d.ServiceType == typeof(IBus)))
-        {
-            throw new InvalidOperationException(
-                "services.AddResolute creates a MassTransit bus, and this application already has one (AddMassTransit was called). "
-                + "Put Resolute on that bus: services.AddMassTransit(x => { x.AddResolute(r => ...); x.UsingRabbitMq(...); }), "
-                + "or on a bus of its own beside it: services.AddMassTransit<IResoluteBus>(x => { x.AddResolute(r => ...); x.UsingRabbitMq(...); }).");
-        }
-
         var code = new ResoluteConfigurator();
         configure(code);
-        services.AddMassTransit(x =>
+        var (settings, registry) = ResoluteRegistration.Prepare(services, code);
+        services.AddMassTransit<IResoluteBus>(x =>
         {
-            var settings = ResoluteRegistration.Register(x, code, ResoluteBusAccess.Default);
+            ResoluteRegistration.Register(x, settings, registry, ResoluteBusAccess.For<IResoluteBus>());
             if (settings.Transport == TransportChoice.RabbitMq)
             {
                 x.UsingRabbitMq((context, cfg) => ConfigureRabbitMqHost(context, cfg));
@@ -126,13 +119,15 @@ public static class ResoluteServiceCollectionExtensions
                 + "Only services.AddResolute(...), which creates its own bus, takes a transport.");
         }
 
-        var settings = ResoluteRegistration.Register(configurator, code, bus);
+        var (settings, registry) = ResoluteRegistration.Prepare(configurator, code);
         if (settings.ConfigurationNamesTransport)
         {
             throw new ResoluteConfigurationException(
                 ResoluteConfigurationKeys.Transport,
                 $"is for services.AddResolute(...), which creates its own bus; x.AddResolute(...) joins the application's bus and its transport. Remove {ResoluteConfigurationKeys.Transport} and {ResoluteConfigurationKeys.RabbitMq} from this application's configuration.");
         }
+
+        ResoluteRegistration.Register(configurator, settings, registry, bus);
     }
 
     private static void ConfigureRabbitMqHost(IBusRegistrationContext context, IRabbitMqBusFactoryConfigurator cfg)

@@ -28,29 +28,38 @@ internal static class ResoluteRegistration
     /// <summary>Marks a container Resolute was added to, so that a second <c>AddResolute</c> fails clearly.</summary>
     internal sealed class Marker;
 
-    public static ResoluteSettings Register(IBusRegistrationConfigurator x, ResoluteConfigurator code, ResoluteBusAccess bus)
+    /// <summary>
+    /// Checks everything that can be checked before registering (settings with their keys, the flows), so that a mistake
+    /// surfaces as itself — not wrapped by MassTransit's MultiBus set-up, which calls the registration by reflection.
+    /// </summary>
+    public static (ResoluteSettings Settings, FlowRegistry Registry) Prepare(IServiceCollection services, ResoluteConfigurator code)
     {
-        IServiceCollection services = x;
         if (services.Any(d => d.ServiceType == typeof(Marker)))
         {
             throw new InvalidOperationException("AddResolute was already called for this container; call it once, with every flow.");
         }
 
-        services.AddSingleton<Marker>();
         var settings = ResoluteSettings.Resolve(code);
-        var roles = settings.Roles;
-
         var registry = new FlowRegistry();
         foreach (var (flow, queue) in code.Flows)
         {
             registry.Add(flow, queue);
         }
 
-        if (roles != ResoluteRoles.None && registry.Flows.Count == 0)
+        if (settings.Roles != ResoluteRoles.None && registry.Flows.Count == 0)
         {
             throw new InvalidOperationException(
                 "AddResolute: no flows are registered. Call r.AddFlow(flow) for every flow this process orchestrates or runs nodes of (orchestrator and workers register the same flows).");
         }
+
+        return (settings, registry);
+    }
+
+    public static void Register(IBusRegistrationConfigurator x, ResoluteSettings settings, FlowRegistry registry, ResoluteBusAccess bus)
+    {
+        IServiceCollection services = x;
+        services.AddSingleton<Marker>();
+        var roles = settings.Roles;
 
         var transactionalOutbox = roles.HasFlag(ResoluteRoles.Orchestrator) && settings.Orchestrator.UseTransactionalOutbox;
         var plan = new ResoluteHostPlan(roles, transactionalOutbox);
@@ -117,7 +126,5 @@ internal static class ResoluteRegistration
             services.AddSingleton<IHostedService>(sp => bus.Create<RunTimerPoller>(sp));
             ScheduleRegistration.AddScheduleRunner(services);
         }
-
-        return settings;
     }
 }
