@@ -194,6 +194,7 @@ public static class ResoluteServiceCollectionExtensions
 
                     // Next to the saga repository: a run's timer is armed right after its transaction committed.
                     e.UseRunWakeArming(context);
+                    e.UseStartFlowJson(); // StartFlow from any producer: application/json (its fields) or the envelope
 
                     e.ConcurrentMessageLimit = SagaConcurrency;
                     e.PrefetchCount = Math.Max(SagaConcurrency, 16);
