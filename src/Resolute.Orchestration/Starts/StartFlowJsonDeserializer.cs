@@ -21,6 +21,10 @@ internal sealed class StartFlowJsonDeserializer : IMessageDeserializer
     // The one type this content type may carry; no AnyMessageType, so no other type is answered.
     private static readonly string[] StartFlowOnly = [MessageUrn.ForTypeString<StartFlow>()];
 
+    // No CopyHeaders: the producer's transport headers (RabbitMQ-ExchangeName, …) would otherwise become message headers
+    // and ride along on every command and event of the run, which an envelope's start never does.
+    private const RawSerializerOptions Options = RawSerializerOptions.AddTransportHeaders;
+
     private readonly TimeProvider _time;
 
     /// <summary>A deserializer that stamps <see cref="StartFlow.RequestedAt"/>, when absent, with <paramref name="time"/>.</summary>
@@ -58,9 +62,9 @@ internal sealed class StartFlowJsonDeserializer : IMessageDeserializer
         // Carried as the checked, complete message (run id filled in, input as JSON text), written the way MassTransit
         // reads it back, so the saga sees exactly what it would see from an envelope.
         var message = JsonSerializer.SerializeToElement(start, SystemTextJsonMessageSerializer.Options);
-        var messageContext = new RawMessageContext(headers, destinationAddress!, RawSerializerOptions.Default);
+        var messageContext = new RawMessageContext(headers, destinationAddress!, Options);
         return new SystemTextJsonRawSerializerContext(SystemTextJsonMessageSerializer.Instance, SystemTextJsonMessageSerializer.Options, JsonContentType,
-            messageContext, StartFlowOnly, RawSerializerOptions.Default, message);
+            messageContext, StartFlowOnly, Options, message);
     }
 
     /// <inheritdoc />
