@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Resolute.Contracts;
 
 /// <summary>
@@ -13,7 +15,11 @@ public sealed record StartFlow
     /// <summary>The flow's name as registered with the orchestrator.</summary>
     public required string FlowName { get; init; }
 
-    /// <summary>The run input as JSON (an object, array or value), or null for none.</summary>
+    /// <summary>
+    /// The run input as JSON (an object, array or value), or null for none. On the wire it is a string holding the JSON
+    /// text; the JSON value itself (<c>"inputJson": {"count": 21}</c>) is read too (<see cref="JsonTextConverter"/>).
+    /// </summary>
+    [JsonConverter(typeof(JsonTextConverter))]
     public string? InputJson { get; init; }
 
     /// <summary>The caller's key for this start request, recorded on the run.</summary>

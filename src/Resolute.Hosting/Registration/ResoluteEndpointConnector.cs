@@ -6,6 +6,7 @@ using Resolute.Orchestration;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Schedules;
+using Resolute.Orchestration.Starts;
 using Resolute.Orchestration.Timers;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -69,6 +70,9 @@ internal sealed partial class ResoluteEndpointConnector(
 
                 // Next to the saga repository: a run's timer is armed right after its transaction committed.
                 e.UseRunWakeArming(context);
+
+                // StartFlow from any producer: plain application/json (its fields) as well as the MassTransit envelope.
+                e.UseStartFlowJson();
 
                 e.ConcurrentMessageLimit = sagaConcurrency;
                 e.PrefetchCount = Math.Max(sagaConcurrency, 16);
