@@ -6,7 +6,6 @@ using Resolute.Orchestration;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Schedules;
-using Resolute.Orchestration.Starts;
 using Resolute.Orchestration.Timers;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
