@@ -50,6 +50,23 @@ public sealed class NodesFromDiScenario : IDisposable
     }
 
     [Fact]
+    public async Task The_scope_of_an_attempt_that_times_out_is_disposed_and_the_node_fails_with_NodeTimeout()
+    {
+        var slow = Node.Create<WaitsForeverNode, int, int>("waits-forever")
+            .WithTimeout(TimeSpan.FromMilliseconds(300))
+            .WithRetry(new RetryPolicy { MaximumAttempts = 1 });
+        var flow = Flow.Create("di-timeout").TriggeredBy(Trigger.Manual()).Then(slow).Build();
+
+        await using var host = await StartAsync(flow, services => services.AddScoped<AttemptResource>());
+        var run = await host.Client.WaitForCompletionAsync(await host.Client.StartAsync(flow.Name, 1), RunTimeout);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(ErrorTypes.NodeTimeout, run.Error?.Error.Type);
+        var ran = Assert.Single(_log.Runs);
+        Assert.Equal([ran.ResourceId], _log.ResourcesDisposed);
+    }
+
+    [Fact]
     public async Task A_class_node_uses_a_scoped_DbContext_and_a_delegate_node_reads_one_from_context_Services_each_disposed_after_its_attempt()
     {
         var save = Node.Create<SaveOrderNode, string, int>("save-order");
@@ -247,6 +264,16 @@ public sealed class NodesFromDiScenario : IDisposable
         }
 
         public void Dispose() => log.NodeDisposed();
+    }
+
+    public sealed class WaitsForeverNode(AttemptResource resource, AttemptLog log) : INode<int, int>
+    {
+        public async Task<int> ExecuteAsync(int input, NodeContext context)
+        {
+            log.Ran(new AttemptRun(context.NodeName, context.Attempt, resource.Id, resource.IsDisposed, SameInstanceFromContextServices: true));
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+            return input;
+        }
     }
 
     public sealed class Order
