@@ -33,6 +33,12 @@ public static class ErrorTypes
     /// <summary>The node was cancelled (its run was cancelled, or the worker stopped).</summary>
     public const string NodeCancelled = "Resolute.NodeCancelled";
 
+    /// <summary>
+    /// A class-based node could not be created from the worker's services (a constructor dependency is not registered);
+    /// the message names the class and the missing service. Not retried: the worker's registrations must change.
+    /// </summary>
+    public const string NodeActivationFailed = "Resolute.NodeActivationFailed";
+
     /// <summary>The run was cancelled on request.</summary>
     public const string RunCancelled = "Resolute.RunCancelled";
 

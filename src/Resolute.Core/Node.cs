@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Resolute.Serialization;
 
 namespace Resolute;
@@ -45,6 +46,12 @@ public abstract class Node
 
     /// <summary>The node run to undo this one when the run fails after this node completed, or null.</summary>
     public Node? Compensation => Settings.Compensation;
+
+    /// <summary>
+    /// The class run for this node (<see cref="Create{TNode, TIn, TOut}(string)"/>), created per attempt from the
+    /// attempt's services; null for a node defined by a function. The definition holds the type only, never an instance.
+    /// </summary>
+    public Type? ImplementationType => Settings.ImplementationType;
 
     /// <summary>
     /// True when the node is best-effort (<see cref="Node{TIn, TOut}.ContinueOnError"/>): its final failure does not fail
@@ -99,6 +106,39 @@ public abstract class Node
     }
 
     /// <summary>
+    /// Creates a node whose work is the class <typeparamref name="TNode"/>, resolved per attempt from a dependency-injection
+    /// scope the worker opens for the attempt and disposes when it ends. <typeparamref name="TNode"/> need not be
+    /// registered: an unregistered class is created with <c>ActivatorUtilities</c> (its constructor parameters come from
+    /// the scope) and disposed after the attempt if it is disposable; a registered one follows its DI lifetime.
+    /// A constructor dependency that cannot be resolved fails the attempt, without retry, with the error type
+    /// <c>Resolute.NodeActivationFailed</c> naming the class and the missing service.
+    /// </summary>
+    /// <typeparam name="TNode">The class (or a registered service type) implementing <see cref="INode{TIn, TOut}"/>.</typeparam>
+    /// <typeparam name="TIn">The input type, as in <see cref="INode{TIn, TOut}"/>; the compiler checks the pair.</typeparam>
+    /// <typeparam name="TOut">The output type, as in <see cref="INode{TIn, TOut}"/>.</typeparam>
+    /// <param name="name">Unique within the flow; used for routing, history and errors.</param>
+    /// <remarks>
+    /// C# cannot infer <typeparamref name="TIn"/> and <typeparamref name="TOut"/> from the constraint, so all three type
+    /// arguments are named: <c>Node.Create&lt;PlaceOrder, OrderInput, OrderPlaced&gt;("place-order")</c>. The result is an
+    /// ordinary <see cref="Node{TIn, TOut}"/> (<c>WithInput</c>, <c>WithRetry</c>, <c>OnError</c>, ... apply), and it can be
+    /// the compensation of another node. The flow keeps only the type, so an orchestrator needs none of the node's services.
+    /// </remarks>
+    public static Node<TIn, TOut> Create<TNode, TIn, TOut>(string name)
+        where TNode : class, INode<TIn, TOut>
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new Node<TIn, TOut>(new NodeSettings(name) { ImplementationType = typeof(TNode) }, ServiceNode<TNode, TIn, TOut>.Function, NodeInput<TIn>.FromRun);
+    }
+
+    /// <summary>Creates a class-based node (see <see cref="Create{TNode, TIn, TOut}(string)"/>) with a static input.</summary>
+    public static Node<TIn, TOut> Create<TNode, TIn, TOut>(string name, TIn input)
+        where TNode : class, INode<TIn, TOut>
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new Node<TIn, TOut>(new NodeSettings(name) { ImplementationType = typeof(TNode) }, ServiceNode<TNode, TIn, TOut>.Function, NodeInput<TIn>.Static(input));
+    }
+
+    /// <summary>
     /// The input for an execution of this node, computed when it is dispatched: <c>WithInput(state)</c> if set,
     /// else the static input, else the run input read as <see cref="InputType"/>.
     /// </summary>
@@ -119,6 +159,11 @@ public abstract class Node
 
         text += $" ({ResoluteJson.DisplayName(InputType)} -> {ResoluteJson.DisplayName(OutputType)})";
         var settings = new List<string>();
+        if (ImplementationType is { } implementation)
+        {
+            settings.Add($"class {implementation.Name}");
+        }
+
         if (Settings.Timeout is { } timeout)
         {
             settings.Add($"timeout {Durations.Format(timeout)}");
@@ -251,6 +296,8 @@ public abstract class Node
         public string? TaskQueue { get; init; }
 
         public bool ContinueOnError { get; init; }
+
+        public Type? ImplementationType { get; init; }
     }
 }
 
@@ -394,4 +441,54 @@ internal sealed class NodeInput<TIn>
     public static NodeInput<TIn> Static(TIn value) => new(true, value, null);
 
     public static NodeInput<TIn> Computed(Func<FlowState, TIn> function) => new(false, default, function);
+}
+
+/// <summary>The function of a class-based node: create <typeparamref name="TNode"/> from the attempt's services, run it.</summary>
+internal static class ServiceNode<TNode, TIn, TOut>
+    where TNode : class, INode<TIn, TOut>
+{
+    /// <summary>One delegate per closed type; it captures nothing, so a flow holds no instance and no provider.</summary>
+    public static Func<TIn, NodeContext, Task<TOut>> Function { get; } = ExecuteAsync;
+
+    private static async Task<TOut> ExecuteAsync(TIn input, NodeContext context)
+    {
+        var (node, owned) = Activate(context);
+        try
+        {
+            return await node.ExecuteAsync(input, context).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A registered node belongs to its container (the attempt's scope disposes it); one we created is ours.
+            if (owned)
+            {
+                switch (node)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+        }
+    }
+
+    private static (TNode Node, bool Owned) Activate(NodeContext context)
+    {
+        try
+        {
+            if (context.Services.GetService(typeof(TNode)) is TNode registered)
+            {
+                return (registered, false);
+            }
+
+            return (ActivatorUtilities.CreateInstance<TNode>(context.Services), true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new NodeActivationException(context.NodeName, typeof(TNode), e);
+        }
+    }
 }

@@ -7,7 +7,18 @@ namespace Resolute;
 public sealed class NodeContext
 {
     /// <summary>Creates a context. The engine does this; tests of node functions may too.</summary>
-    public NodeContext(Guid runId, string flowName, string nodeName, int attempt, string idempotencyKey, CancellationToken cancellationToken, ILogger? logger = null)
+    /// <param name="runId">The run.</param>
+    /// <param name="flowName">The flow's name.</param>
+    /// <param name="nodeName">The node's name.</param>
+    /// <param name="attempt">1 for the first attempt.</param>
+    /// <param name="idempotencyKey">Stable across the node's attempts in the run.</param>
+    /// <param name="cancellationToken">Fires at the timeout or when the run is cancelled.</param>
+    /// <param name="logger">The node's logger; null for none.</param>
+    /// <param name="services">
+    /// The attempt's services (the engine passes a DI scope opened for the attempt). Null gives an empty provider:
+    /// every <c>GetService</c> answers null, so a class-based node with a parameterless constructor still runs in a test.
+    /// </param>
+    public NodeContext(Guid runId, string flowName, string nodeName, int attempt, string idempotencyKey, CancellationToken cancellationToken, ILogger? logger = null, IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(flowName);
         ArgumentNullException.ThrowIfNull(nodeName);
@@ -20,6 +31,7 @@ public sealed class NodeContext
         IdempotencyKey = idempotencyKey;
         CancellationToken = cancellationToken;
         Logger = logger ?? NullLogger.Instance;
+        Services = services ?? EmptyServices.Instance;
     }
 
     /// <summary>The run this execution belongs to.</summary>
@@ -46,10 +58,27 @@ public sealed class NodeContext
     /// <summary>A logger scoped to the run and node.</summary>
     public ILogger Logger { get; }
 
+    /// <summary>
+    /// The services of this attempt: on a worker, a dependency-injection scope opened for the attempt and disposed when
+    /// it ends (also on failure, timeout or cancellation), so a scoped service — a <c>DbContext</c>, a client from
+    /// <c>IHttpClientFactory</c> — lives exactly as long as the attempt. Do not keep it, or anything resolved from it,
+    /// beyond the attempt. A context created without services (a unit test) has an empty provider: every
+    /// <c>GetService</c> answers null and <c>GetRequiredService</c> throws naming the type.
+    /// </summary>
+    public IServiceProvider Services { get; }
+
     /// <summary>The idempotency key the engine gives a node of a run: <c>{runId:N}/{nodeName}</c>.</summary>
     public static string CreateIdempotencyKey(Guid runId, string nodeName)
     {
         ArgumentNullException.ThrowIfNull(nodeName);
         return $"{runId:N}/{nodeName}";
     }
+}
+
+/// <summary>The provider of a context created without services: it has none.</summary>
+internal sealed class EmptyServices : IServiceProvider
+{
+    public static EmptyServices Instance { get; } = new();
+
+    public object? GetService(Type serviceType) => null;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
 using Resolute.Serialization;
@@ -10,7 +11,8 @@ namespace Resolute.Workers.Consumers;
 
 /// <summary>
 /// Runs one node attempt: finds the node by flow, version and name, reads the input, runs the node function with a
-/// <see cref="NodeContext"/> whose token fires at the node's timeout, and publishes <see cref="NodeCompleted"/> or
+/// <see cref="NodeContext"/> whose token fires at the node's timeout and whose services are a DI scope opened for the
+/// attempt (disposed when the attempt ends, before the reply), and publishes <see cref="NodeCompleted"/> or
 /// <see cref="NodeFailed"/>. A command this worker cannot serve (unknown flow, other version, unknown node, bad input)
 /// fails the node with a clear, non-retryable error instead of guessing.
 /// </summary>
@@ -22,11 +24,20 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     private readonly ILogger<NodeCommandConsumer> _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly RunningNodes _running;
+    private readonly IServiceScopeFactory _scopes;
 
     /// <summary>Creates the consumer.</summary>
-    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running)
+    /// <param name="registry">The flows this worker runs.</param>
+    /// <param name="options">The worker's settings.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="loggerFactory">Loggers for the consumer and the nodes.</param>
+    /// <param name="running">The attempts in progress, for cancellation.</param>
+    /// <param name="scopes">The root container's scope factory: each attempt runs in a scope of its own.</param>
+    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running, IServiceScopeFactory scopes)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(scopes);
+        _scopes = scopes;
         _running = running;
         _registry = registry;
         _options = options;
@@ -103,7 +114,6 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         timeout.CancelAfter(command.Timeout);
         using var running = _running.Register(command.ExecutionId, timeout);
         var nodeLogger = _loggerFactory.CreateLogger($"Resolute.Nodes.{command.FlowName}.{command.NodeName}");
-        var nodeContext = new NodeContext(command.RunId, command.FlowName, command.NodeName, command.Attempt, command.IdempotencyKey, timeout.Token, nodeLogger);
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RunId"] = command.RunId, ["Node"] = command.NodeName, ["Attempt"] = command.Attempt });
         using var activity = WorkerTelemetry.Source.StartActivity($"node {command.NodeName}", ActivityKind.Internal);
         activity?.SetTag("resolute.run_id", command.RunId);
@@ -115,8 +125,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         object? output;
         try
         {
-            // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
-            output = await node.ExecuteAsync(input, nodeContext).WaitAsync(timeout.Token).ConfigureAwait(false);
+            output = await ExecuteInScopeAsync(node, input, command, nodeLogger, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception) when (context.CancellationToken.IsCancellationRequested)
         {
@@ -137,6 +146,12 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             await FailAsync(context, startedAt, queue, ErrorTypes.NodeTimeout,
                 $"Node '{node.Name}' did not finish within its timeout of {command.Timeout}; its CancellationToken was cancelled.",
                 retryable: true).ConfigureAwait(false);
+            return;
+        }
+        catch (NodeActivationException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "activation failed");
+            await FailAsync(context, startedAt, queue, ErrorTypes.NodeActivationFailed, e.Message, retryable: false).ConfigureAwait(false);
             return;
         }
         catch (Exception e)
@@ -182,6 +197,36 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }, context.CancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs the node in a DI scope of its own, created from the root container for this attempt and disposed when the
+    /// attempt ends — completed, thrown, timed out or cancelled — so scoped services (a DbContext, an HttpClient's
+    /// handler scope) live exactly as long as the attempt. A node that ignores its token is abandoned at the timeout and
+    /// its scope disposed under it. A service that throws while being disposed is logged; the attempt's outcome stands
+    /// (failing a completed attempt would run its side effects again).
+    /// </summary>
+    private async Task<object?> ExecuteInScopeAsync(Node node, object? input, ExecuteNode command, ILogger nodeLogger, CancellationToken token)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        try
+        {
+            var nodeContext = new NodeContext(command.RunId, command.FlowName, command.NodeName, command.Attempt, command.IdempotencyKey, token, nodeLogger, scope.ServiceProvider);
+
+            // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
+            return await node.ExecuteAsync(input, nodeContext).WaitAsync(token).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                ScopeDisposalFailed(_logger, e, command.NodeName, command.Attempt, command.RunId);
+            }
+        }
+    }
+
     private Task FailAsync(ConsumeContext<ExecuteNode> context, DateTimeOffset startedAt, string? queue, string type, string message, bool retryable)
     {
         var command = context.Message;
@@ -215,4 +260,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its rate-limit window closed; sent back for a new slot")]
     private static partial void StartWindowMissed(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
+    private static partial void ScopeDisposalFailed(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
 }
