@@ -1,8 +1,11 @@
+using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Resolute.Client;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
+using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.Sqlite;
 using Resolute.Workers;
 
 namespace Resolute;
@@ -30,17 +33,11 @@ public sealed class ResoluteConfigurator
     /// <summary>The roles set in code so far (null: none named, which means <see cref="ResoluteRoles.All"/>).</summary>
     internal ResoluteRoles? CodeRoles { get; private set; }
 
-    /// <summary>The transport chosen in code: null (none chosen: in-memory, unless configuration names RabbitMQ).</summary>
-    internal TransportChoice? Transport { get; private set; }
+    /// <summary>The transport chosen in code (a transport package's <c>Use…</c>), or null: the in-memory transport.</summary>
+    internal TransportRegistration? Transport { get; private set; }
 
-    /// <summary>The RabbitMQ address given in code, if any.</summary>
-    internal Uri? RabbitMqAddress { get; private set; }
-
-    /// <summary>The database chosen in code, if any.</summary>
-    internal DatabaseChoice? Database { get; private set; }
-
-    /// <summary>The connection string given in code, if any.</summary>
-    internal string? ConnectionString { get; private set; }
+    /// <summary>The database chosen in code (a database package's <c>Use…</c>, or <see cref="UseSqlite"/>), or null: SQLite.</summary>
+    internal DatabaseRegistration? Database { get; private set; }
 
     internal bool ApplyMigrations { get; private set; } = true;
 
@@ -81,59 +78,54 @@ public sealed class ResoluteConfigurator
     /// <summary>Uses the in-process, in-memory transport (the default; for the embedded mode and tests).</summary>
     public ResoluteConfigurator UseInMemoryTransport()
     {
-        Transport = TransportChoice.InMemory;
-        RabbitMqAddress = null;
+        Transport = null;
         return this;
     }
 
     /// <summary>
-    /// Uses RabbitMQ. The address comes from configuration (<c>Resolute:RabbitMq:Host</c>, <c>Port</c>, <c>VHost</c>,
-    /// <c>User</c>, <c>Pass</c>, <c>UseSsl</c>: MassTransit's <c>RabbitMqTransportOptions</c>), defaulting to
-    /// <c>guest@localhost:5672</c>.
+    /// Sets the transport of the bus <c>services.AddResolute</c> creates. For transport packages: <c>r.UseRabbitMq(…)</c>
+    /// (package Resolute.RabbitMq) calls this. <paramref name="configure"/> gets the bus being configured and the
+    /// configuration Resolute reads, and calls <c>x.Using…(…)</c>.
     /// </summary>
-    public ResoluteConfigurator UseRabbitMq()
+    /// <param name="name">The transport's name, for messages (e.g. <c>RabbitMq</c>).</param>
+    /// <param name="configure">Configures the transport on the bus.</param>
+    public ResoluteConfigurator UseTransport(string name, Action<IBusRegistrationConfigurator<IResoluteBus>, IConfiguration> configure)
     {
-        Transport = TransportChoice.RabbitMq;
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        Transport = new TransportRegistration(name, configure);
         return this;
     }
-
-    /// <summary>Uses RabbitMQ at <paramref name="address"/>, e.g. <c>amqp://guest:guest@localhost:5672/</c> (configuration keys still override its parts).</summary>
-    public ResoluteConfigurator UseRabbitMq(Uri address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.Scheme is not ("amqp" or "amqps" or "rabbitmq" or "rabbitmqs"))
-        {
-            throw new ArgumentException($"RabbitMQ address '{address}' must start with amqp:// or amqps://, e.g. amqp://guest:guest@localhost:5672/.", nameof(address));
-        }
-
-        Transport = TransportChoice.RabbitMq;
-        RabbitMqAddress = address;
-        return this;
-    }
-
-    /// <summary>Uses RabbitMQ at <paramref name="address"/>, e.g. <c>amqp://guest:guest@localhost:5672/</c>.</summary>
-    public ResoluteConfigurator UseRabbitMq(string address)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
-        {
-            throw new ArgumentException($"RabbitMQ address '{address}' is not an absolute URI; write e.g. amqp://guest:guest@localhost:5672/.", nameof(address));
-        }
-
-        return UseRabbitMq(uri);
-    }
-
-    /// <summary>Stores runs in PostgreSQL. Without <paramref name="connectionString"/>, reads <c>ConnectionStrings:Resolute</c>.</summary>
-    public ResoluteConfigurator UsePostgres(string? connectionString = null) => UseDatabase(DatabaseChoice.PostgreSql, connectionString);
-
-    /// <summary>Stores runs in SQL Server. Without <paramref name="connectionString"/>, reads <c>ConnectionStrings:Resolute</c>.</summary>
-    public ResoluteConfigurator UseSqlServer(string? connectionString = null) => UseDatabase(DatabaseChoice.SqlServer, connectionString);
 
     /// <summary>
     /// Stores runs in SQLite (the embedded default: <c>Data Source=resolute.db</c>, or <c>ConnectionStrings:Resolute</c>
     /// when set). One orchestrator process per file.
     /// </summary>
-    public ResoluteConfigurator UseSqlite(string? connectionString = null) => UseDatabase(DatabaseChoice.Sqlite, connectionString);
+    public ResoluteConfigurator UseSqlite(string? connectionString = null) =>
+        UseDatabase("Sqlite", cs => new SqliteDatabaseProvider(cs), connectionString, defaultConnectionString: "Data Source=resolute.db");
+
+    /// <summary>
+    /// Sets the saga database. For database packages: <c>r.UsePostgres(…)</c> (Resolute.Persistence.PostgreSql) and
+    /// <c>r.UseSqlServer(…)</c> (Resolute.Persistence.SqlServer) call this. The connection string is
+    /// <c>ConnectionStrings:Resolute</c> when configured, else <paramref name="connectionString"/>, else
+    /// <paramref name="defaultConnectionString"/>.
+    /// </summary>
+    /// <param name="name">The database's name, for messages (e.g. <c>PostgreSql</c>).</param>
+    /// <param name="create">Creates the provider for a connection string.</param>
+    /// <param name="connectionString">The code's connection string, or null to read configuration.</param>
+    /// <param name="defaultConnectionString">Used when neither configuration nor code gives one; null: required.</param>
+    public ResoluteConfigurator UseDatabase(string name, Func<string, ResoluteDatabaseProvider> create, string? connectionString = null, string? defaultConnectionString = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(create);
+        if (connectionString is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        }
+
+        Database = new DatabaseRegistration(name, create, connectionString, defaultConnectionString);
+        return this;
+    }
 
     /// <summary>Whether the database schema is migrated at start-up (default true). Turn off when migrations run as a deployment step.</summary>
     public ResoluteConfigurator ApplyMigrationsOnStartup(bool enabled = true)
@@ -219,30 +211,9 @@ public sealed class ResoluteConfigurator
         return this;
     }
 
-    private ResoluteConfigurator UseDatabase(DatabaseChoice database, string? connectionString)
-    {
-        if (connectionString is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        }
+    /// <summary>A transport set in code.</summary>
+    internal sealed record TransportRegistration(string Name, Action<IBusRegistrationConfigurator<IResoluteBus>, IConfiguration> Configure);
 
-        Database = database;
-        ConnectionString = connectionString;
-        return this;
-    }
-
-    /// <summary>A transport <c>services.AddResolute</c> can create a bus on.</summary>
-    internal enum TransportChoice
-    {
-        InMemory,
-        RabbitMq,
-    }
-
-    /// <summary>A saga database.</summary>
-    internal enum DatabaseChoice
-    {
-        Sqlite,
-        PostgreSql,
-        SqlServer,
-    }
+    /// <summary>A database set in code.</summary>
+    internal sealed record DatabaseRegistration(string Name, Func<string, ResoluteDatabaseProvider> Create, string? ConnectionString, string? DefaultConnectionString);
 }

@@ -1,11 +1,8 @@
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Resolute.Client;
 using Resolute.Orchestration;
-using static Resolute.ResoluteConfigurator;
 
 namespace Resolute;
 
@@ -43,19 +40,24 @@ public static class ResoluteServiceCollectionExtensions
         var code = new ResoluteConfigurator();
         configure(code);
         var (settings, registry) = ResoluteRegistration.Prepare(services, code);
+        if (settings.ConfigurationNamesTransport && settings.Transport is null)
+        {
+            throw new ResoluteConfigurationException(
+                ResoluteConfigurationKeys.RabbitMq,
+                "is set, but this application's code uses the in-memory transport. Call r.UseRabbitMq() (package Resolute.RabbitMq), which reads these keys, or remove them.");
+        }
+
         services.AddMassTransit<IResoluteBus>(x =>
         {
             ResoluteRegistration.Register(x, settings, registry, ResoluteBusAccess.For<IResoluteBus>());
-            if (settings.Transport == TransportChoice.RabbitMq)
+            if (settings.Transport is { } transport)
             {
-                x.UsingRabbitMq((context, cfg) => ConfigureRabbitMqHost(context, cfg));
+                transport.Configure(x, settings.Configuration);
             }
             else
             {
                 x.UsingInMemory();
             }
-
-            services.AddOptions<RabbitMqTransportOptions>(ResoluteRabbitMqOptionsName).Configure(o => Copy(settings.RabbitMq, o));
         });
         return services;
     }
@@ -105,9 +107,6 @@ public static class ResoluteServiceCollectionExtensions
         return configurator;
     }
 
-    /// <summary>The name of the <see cref="RabbitMqTransportOptions"/> of the bus <c>services.AddResolute</c> creates.</summary>
-    internal const string ResoluteRabbitMqOptionsName = "Resolute";
-
     private static void Register(IBusRegistrationConfigurator configurator, Action<ResoluteConfigurator> configure, ResoluteBusAccess bus)
     {
         var code = new ResoluteConfigurator();
@@ -115,7 +114,7 @@ public static class ResoluteServiceCollectionExtensions
         if (code.Transport is not null)
         {
             throw new InvalidOperationException(
-                $"x.AddResolute(...) joins a bus whose transport the application configures (x.UsingRabbitMq(...)); remove r.Use{code.Transport}() from it. "
+                $"x.AddResolute(...) joins a bus whose transport the application configures (x.UsingRabbitMq(...)); remove r.Use{code.Transport.Name}() from it. "
                 + "Only services.AddResolute(...), which creates its own bus, takes a transport.");
         }
 
@@ -123,40 +122,10 @@ public static class ResoluteServiceCollectionExtensions
         if (settings.ConfigurationNamesTransport)
         {
             throw new ResoluteConfigurationException(
-                ResoluteConfigurationKeys.Transport,
-                $"is for services.AddResolute(...), which creates its own bus; x.AddResolute(...) joins the application's bus and its transport. Remove {ResoluteConfigurationKeys.Transport} and {ResoluteConfigurationKeys.RabbitMq} from this application's configuration.");
+                ResoluteConfigurationKeys.RabbitMq,
+                "is for services.AddResolute(r => r.UseRabbitMq()), which creates its own bus; x.AddResolute(...) joins the application's bus and its transport. Remove the keys from this application's configuration.");
         }
 
         ResoluteRegistration.Register(configurator, settings, registry, bus);
-    }
-
-    private static void ConfigureRabbitMqHost(IBusRegistrationContext context, IRabbitMqBusFactoryConfigurator cfg)
-    {
-        var options = context.GetRequiredService<IOptionsMonitor<RabbitMqTransportOptions>>().Get(ResoluteRabbitMqOptionsName);
-        cfg.Host(options.Host, options.Port, options.VHost, options.ConnectionName, h =>
-        {
-            h.Username(options.User);
-            h.Password(options.Pass);
-            if (options.UseSsl)
-            {
-                h.UseSsl(s => s.ServerName = options.Host);
-            }
-        });
-    }
-
-    private static void Copy(RabbitMqTransportOptions from, RabbitMqTransportOptions to)
-    {
-        to.Host = from.Host;
-        to.Port = from.Port;
-        to.ManagementPort = from.ManagementPort;
-        to.VHost = from.VHost;
-        to.User = from.User;
-        to.Pass = from.Pass;
-        to.ConnectionName = from.ConnectionName;
-
-        // UseSsl last: setting it moves a default port to the TLS one, which the copied port already reflects.
-        var port = from.Port;
-        to.UseSsl = from.UseSsl;
-        to.Port = port;
     }
 }

@@ -4,9 +4,6 @@ using Resolute.Orchestration.Schedules;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Runs;
 using Resolute.Persistence.EntityFrameworkCore.Schedules;
-using Resolute.Persistence.PostgreSql;
-using Resolute.Persistence.Sqlite;
-using Resolute.Persistence.SqlServer;
 
 namespace Resolute;
 
@@ -43,22 +40,10 @@ internal static class ScheduleRegistration
                     o.SchemaProvisioning = SchemaProvisioning.Validate;
                 });
                 store.UseSystemTextJsonSerializer();
-                switch (provider)
+                provider.ConfigureScheduleStore(store);
+                if (provider.SharedByReplicas)
                 {
-                    case PostgreSqlDatabaseProvider postgres:
-                        store.UsePostgres(postgres.ConnectionString);
-                        Cluster(store, options);
-                        break;
-                    case SqlServerDatabaseProvider sqlServer:
-                        store.UseSqlServer(sqlServer.ConnectionString);
-                        Cluster(store, options);
-                        break;
-                    case SqliteDatabaseProvider sqlite:
-                        store.UseSqlite(sqlite.ConnectionString);
-                        break;
-                    default:
-                        throw new InvalidOperationException(
-                            $"Schedules need the saga database to be PostgreSQL, SQL Server or SQLite; {provider.Name} has no Quartz job store here.");
+                    Cluster(store, options);
                 }
             });
         });

@@ -33,4 +33,14 @@ public abstract class ResoluteDatabaseProvider
     /// <summary>Chooses the EF Core provider, the connection and the assembly that holds this provider's migrations.</summary>
     /// <param name="optionsBuilder">The DbContext options being built.</param>
     public abstract void Configure(DbContextOptionsBuilder optionsBuilder);
+
+    /// <summary>
+    /// Whether orchestrator replicas share this database, so that the schedule runner runs as a Quartz cluster (each tick
+    /// fired by one replica). False for SQLite: one orchestrator process per file.
+    /// </summary>
+    public virtual bool SharedByReplicas => true;
+
+    /// <summary>Points Quartz's ADO job store (the orchestrator's schedule runner, tables <c>resolute_qrtz_*</c>) at this database.</summary>
+    /// <param name="store">The job store being configured.</param>
+    public abstract void ConfigureScheduleStore(Quartz.IPersistentStoreBuilder store);
 }

@@ -1,3 +1,4 @@
+using Quartz;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -83,5 +84,12 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
         }
 
         return builder.ConnectionString;
+    }
+
+    /// <inheritdoc />
+    public override void ConfigureScheduleStore(Quartz.IPersistentStoreBuilder store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        store.UsePostgres(ConnectionString);
     }
 }

@@ -1,3 +1,4 @@
+using Quartz;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
@@ -50,5 +51,12 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
             sqlServer.MinBatchSize(1);
             _configure?.Invoke(sqlServer);
         });
+    }
+
+    /// <inheritdoc />
+    public override void ConfigureScheduleStore(Quartz.IPersistentStoreBuilder store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        store.UseSqlServer(ConnectionString);
     }
 }

@@ -1,3 +1,4 @@
+using Quartz;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Resolute.Persistence.EntityFrameworkCore;
@@ -56,4 +57,14 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
         });
         optionsBuilder.AddInterceptors(new SqliteConnectionPragmas());
     }
+
+    /// <inheritdoc />
+    public override void ConfigureScheduleStore(Quartz.IPersistentStoreBuilder store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        store.UseSqlite(ConnectionString);
+    }
+
+    /// <inheritdoc />
+    public override bool SharedByReplicas => false;
 }

@@ -140,7 +140,9 @@ public sealed class EmbeddedScheduleScenario : IDisposable
             + string.Join(", ", _executions.Select(e => $"{ticks[e.RunId]:HH:mm:ss}/{e.StartedAt:HH:mm:ss.fff}")) + $"; stopped {stoppedAt:HH:mm:ss.fff}, restarting {restarting:HH:mm:ss.fff}");
         if (catchUpRuns == 1)
         {
-            Assert.Equal(missed[0], ticks[runsForMissed[0].RunId]);
+            // Keyed by one of the missed ticks (Quartz's recovery fires the trigger once; which missed tick keys it depends
+            // on how far the scheduler had claimed the next tick when the process stopped), and run after the restart.
+            Assert.Contains(ticks[runsForMissed[0].RunId], missed);
             Assert.True(runsForMissed[0].StartedAt >= restarting, "the catch-up ran before the restart");
         }
 

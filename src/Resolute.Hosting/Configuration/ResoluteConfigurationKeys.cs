@@ -9,9 +9,7 @@ namespace Resolute;
 /// <item><term><c>Resolute:Roles</c></term><description><c>Orchestrator</c>, <c>Worker</c>, <c>Orchestrator,Worker</c> (or <c>All</c>), <c>None</c> (client only).</description></item>
 /// <item><term><c>Resolute:Worker:TaskQueues</c></term><description>The queues a worker serves: an array (<c>TaskQueues:0</c>, ...) or one comma-separated value.</description></item>
 /// <item><term><c>Resolute:Worker:*</c>, <c>Resolute:Orchestrator:*</c>, <c>Resolute:Outbox:*</c>, <c>Resolute:Schedules:*</c>, <c>Resolute:Client:*</c></term><description>The properties of WorkerOptions, OrchestratorOptions, ResoluteOutboxOptions, ScheduleOptions, FlowClientOptions.</description></item>
-/// <item><term><c>Resolute:Transport</c></term><description><c>InMemory</c> or <c>RabbitMq</c> (only where Resolute creates the bus: <c>services.AddResolute</c>).</description></item>
-/// <item><term><c>Resolute:RabbitMq:*</c></term><description>MassTransit's <c>RabbitMqTransportOptions</c>: <c>Host</c>, <c>Port</c>, <c>VHost</c>, <c>User</c>, <c>Pass</c>, <c>UseSsl</c>, <c>ConnectionName</c>.</description></item>
-/// <item><term><c>Resolute:Database</c></term><description><c>Sqlite</c>, <c>PostgreSql</c> or <c>SqlServer</c>.</description></item>
+/// <item><term><c>Resolute:RabbitMq:*</c></term><description>MassTransit's <c>RabbitMqTransportOptions</c>: <c>Host</c>, <c>Port</c>, <c>VHost</c>, <c>User</c>, <c>Pass</c>, <c>UseSsl</c>, <c>ConnectionName</c> (read by <c>r.UseRabbitMq()</c>, package Resolute.RabbitMq, where Resolute creates the bus).</description></item>
 /// <item><term><c>ConnectionStrings:Resolute</c></term><description>The saga database's connection string.</description></item>
 /// <item><term><c>Resolute:ApplyMigrationsOnStartup</c></term><description><c>true</c> (default) or <c>false</c>.</description></item>
 /// </list>
@@ -24,14 +22,8 @@ public static class ResoluteConfigurationKeys
     /// <summary>The roles of this process.</summary>
     public const string Roles = "Resolute:Roles";
 
-    /// <summary>The transport of the bus <c>services.AddResolute</c> creates.</summary>
-    public const string Transport = "Resolute:Transport";
-
-    /// <summary>The section bound to MassTransit's <c>RabbitMqTransportOptions</c>.</summary>
+    /// <summary>The section bound to MassTransit's <c>RabbitMqTransportOptions</c> by <c>r.UseRabbitMq()</c> (package Resolute.RabbitMq).</summary>
     public const string RabbitMq = "Resolute:RabbitMq";
-
-    /// <summary>The saga database's kind.</summary>
-    public const string Database = "Resolute:Database";
 
     /// <summary>The name of the connection string (<c>ConnectionStrings:Resolute</c>).</summary>
     public const string ConnectionStringName = "Resolute";

@@ -1,10 +1,10 @@
-using System.Globalization;
-using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Resolute.Client;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
+using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
+using Resolute.Persistence.Sqlite;
 using Resolute.Workers;
 using static Resolute.ResoluteConfigurator;
 
@@ -30,17 +30,15 @@ internal sealed class ResoluteSettings
 
     public ResoluteRoles Roles { get; private set; }
 
-    public TransportChoice Transport { get; private set; }
+    /// <summary>The transport set in code, or null: in-memory.</summary>
+    public TransportRegistration? Transport => Code.Transport;
 
-    public RabbitMqTransportOptions RabbitMq { get; } = new();
-
-    public DatabaseChoice Database { get; private set; }
-
-    public string ConnectionString { get; private set; } = "";
+    /// <summary>The saga database (created only for an orchestrator).</summary>
+    public ResoluteDatabaseProvider? Database { get; private set; }
 
     public bool ApplyMigrations { get; private set; }
 
-    /// <summary>Whether configuration names a transport (which only <c>services.AddResolute</c> can honour).</summary>
+    /// <summary>Whether configuration has transport settings (which only <c>services.AddResolute</c> can honour).</summary>
     public bool ConfigurationNamesTransport { get; private set; }
 
     public OrchestratorOptions Orchestrator { get; private set; } = new();
@@ -144,86 +142,29 @@ internal sealed class ResoluteSettings
 
     private void ResolveTransport()
     {
-        if (Code.RabbitMqAddress is { } address)
-        {
-            ApplyAddress(RabbitMq, address);
-        }
-
-        var value = Configuration[ResoluteConfigurationKeys.Transport];
-        var rabbitSection = Configuration.GetSection(ResoluteConfigurationKeys.RabbitMq);
-        ConfigurationNamesTransport = !string.IsNullOrWhiteSpace(value) || rabbitSection.GetChildren().Any();
-        Transport = string.IsNullOrWhiteSpace(value)
-            ? Code.Transport ?? (rabbitSection.GetChildren().Any() ? TransportChoice.RabbitMq : TransportChoice.InMemory)
-            : value.Trim().ToUpperInvariant() switch
-            {
-                "INMEMORY" or "IN-MEMORY" => TransportChoice.InMemory,
-                "RABBITMQ" => TransportChoice.RabbitMq,
-                _ => throw new ResoluteConfigurationException(ResoluteConfigurationKeys.Transport, $"'{value}' is not a transport. Allowed: InMemory, RabbitMq."),
-            };
-
-        try
-        {
-            rabbitSection.Bind(RabbitMq);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new ResoluteConfigurationException(ResoluteConfigurationKeys.RabbitMq, $"{e.Message} Port is a number (e.g. 5672), UseSsl is true or false.", e);
-        }
-
-        if (Transport == TransportChoice.RabbitMq && string.IsNullOrWhiteSpace(RabbitMq.Host))
-        {
-            throw new ResoluteConfigurationException($"{ResoluteConfigurationKeys.RabbitMq}:Host", "is empty. Set the broker's host name, e.g. localhost.");
-        }
+        ConfigurationNamesTransport = Configuration.GetSection(ResoluteConfigurationKeys.RabbitMq).GetChildren().Any();
     }
 
     private void ResolveDatabase()
     {
-        var value = Configuration[ResoluteConfigurationKeys.Database];
-        Database = string.IsNullOrWhiteSpace(value)
-            ? Code.Database ?? DatabaseChoice.Sqlite
-            : value.Trim().ToUpperInvariant() switch
-            {
-                "SQLITE" => DatabaseChoice.Sqlite,
-                "POSTGRESQL" or "POSTGRES" => DatabaseChoice.PostgreSql,
-                "SQLSERVER" => DatabaseChoice.SqlServer,
-                _ => throw new ResoluteConfigurationException(ResoluteConfigurationKeys.Database, $"'{value}' is not a database Resolute supports. Allowed: Sqlite, PostgreSql, SqlServer."),
-            };
-
+        var database = Code.Database ?? new DatabaseRegistration("Sqlite", cs => new SqliteDatabaseProvider(cs), null, "Data Source=resolute.db");
         var configured = Configuration.GetConnectionString(ResoluteConfigurationKeys.ConnectionStringName);
-        ConnectionString = !string.IsNullOrWhiteSpace(configured) ? configured
-            : Code.ConnectionString ?? (Database == DatabaseChoice.Sqlite ? "Data Source=resolute.db" : "");
-        if (ConnectionString.Length == 0 && Roles.HasFlag(ResoluteRoles.Orchestrator))
+        var connectionString = !string.IsNullOrWhiteSpace(configured) ? configured : database.ConnectionString ?? database.DefaultConnectionString;
+        if (Roles.HasFlag(ResoluteRoles.Orchestrator))
         {
-            throw new ResoluteConfigurationException(
-                $"ConnectionStrings:{ResoluteConfigurationKeys.ConnectionStringName}",
-                $"is not set, and the code gave no connection string for {Database}. Set ConnectionStrings__{ResoluteConfigurationKeys.ConnectionStringName} (environment) or pass it to Use{Database}(...).");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new ResoluteConfigurationException(
+                    $"ConnectionStrings:{ResoluteConfigurationKeys.ConnectionStringName}",
+                    $"is not set, and the code gave no connection string for {database.Name}. Set ConnectionStrings__{ResoluteConfigurationKeys.ConnectionStringName} (environment) or pass it to Use{database.Name}(...).");
+            }
+
+            Database = database.Create(connectionString);
         }
 
         var migrate = Configuration[ResoluteConfigurationKeys.ApplyMigrationsOnStartup];
         ApplyMigrations = string.IsNullOrWhiteSpace(migrate) ? Code.ApplyMigrations
             : bool.TryParse(migrate, out var parsed) ? parsed
             : throw new ResoluteConfigurationException(ResoluteConfigurationKeys.ApplyMigrationsOnStartup, $"'{migrate}' is not a boolean. Allowed: true, false.");
-    }
-
-    /// <summary>Applies an <c>amqp://user:password@host:port/vhost</c> address to MassTransit's RabbitMQ options.</summary>
-    private static void ApplyAddress(RabbitMqTransportOptions options, Uri address)
-    {
-        if (!string.IsNullOrEmpty(address.UserInfo))
-        {
-            var parts = address.UserInfo.Split(':', 2);
-            options.User = Uri.UnescapeDataString(parts[0]);
-            options.Pass = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty;
-        }
-
-        var virtualHost = Uri.UnescapeDataString(address.AbsolutePath.TrimStart('/'));
-        options.VHost = virtualHost.Length == 0 ? "/" : virtualHost;
-        options.Host = address.Host;
-        options.UseSsl = address.Scheme is "amqps" or "rabbitmqs";
-        if (!address.IsDefaultPort && address.Port > 0)
-        {
-            options.Port = (ushort)address.Port;
-        }
-
-        options.ConnectionName ??= string.Create(CultureInfo.InvariantCulture, $"resolute/{Environment.MachineName}/{Environment.ProcessId}");
     }
 }

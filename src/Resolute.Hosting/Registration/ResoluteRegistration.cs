@@ -13,7 +13,6 @@ using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Runs;
 using Resolute.Workers;
 using Resolute.Workers.Consumers;
-using static Resolute.ResoluteConfigurator;
 
 namespace Resolute;
 
@@ -77,16 +76,9 @@ internal static class ResoluteRegistration
         if (roles.HasFlag(ResoluteRoles.Orchestrator))
         {
             // The migrator (a hosted service) is registered here, so it runs before the endpoint connector below.
-            var persistence = services.AddResolutePersistence(p =>
-            {
-                _ = settings.Database switch
-                {
-                    DatabaseChoice.PostgreSql => p.UsePostgres(settings.ConnectionString),
-                    DatabaseChoice.SqlServer => p.UseSqlServer(settings.ConnectionString),
-                    _ => p.UseSqlite(settings.ConnectionString),
-                };
-                p.ApplyMigrationsOnStartup(settings.ApplyMigrations);
-            });
+            var persistence = services.AddResolutePersistence(p => p
+                .UseProvider(settings.Database!)
+                .ApplyMigrationsOnStartup(settings.ApplyMigrations));
 
             services.AddSingleton<FlowRunDecider>();
             if (!transactionalOutbox)

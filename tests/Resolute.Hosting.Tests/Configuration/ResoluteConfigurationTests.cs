@@ -67,10 +67,9 @@ public sealed class ResoluteConfigurationTests
     public async Task The_database_and_its_connection_string_come_from_configuration()
     {
         await using var provider = Build(
-            r => r.AsOrchestrator(),
+            r => r.AsOrchestrator().UsePostgres(),
             new()
             {
-                ["Resolute:Database"] = "PostgreSql",
                 ["ConnectionStrings:Resolute"] = "Host=db.internal;Database=resolute;Username=app",
                 ["Resolute:ApplyMigrationsOnStartup"] = "false",
                 ["Resolute:Orchestrator:ConcurrentMessageLimit"] = "32",
@@ -89,8 +88,6 @@ public sealed class ResoluteConfigurationTests
 
     [Theory]
     [InlineData("Resolute:Roles", "Orchestrtor", "Allowed: Orchestrator, Worker")]
-    [InlineData("Resolute:Transport", "Kafka", "Allowed: InMemory, RabbitMq")]
-    [InlineData("Resolute:Database", "Oracle", "Allowed: Sqlite, PostgreSql, SqlServer")]
     [InlineData("Resolute:ApplyMigrationsOnStartup", "sometimes", "Allowed: true, false")]
     [InlineData("Resolute:Worker:ConcurrentNodeLimit", "0", "allowed: 1 or more")]
     [InlineData("Resolute:Orchestrator:TimerPollInterval", "-00:00:01", "must be positive")]
@@ -102,6 +99,23 @@ public sealed class ResoluteConfigurationTests
         Assert.Equal(key, error.Key);
         Assert.StartsWith(key + ":", error.Message, StringComparison.Ordinal);
         Assert.Contains(allowed, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RabbitMq_keys_are_read_by_UseRabbitMq_and_refused_without_it()
+    {
+        var error = Assert.Throws<ResoluteConfigurationException>(() => Build(r => { }, new() { ["Resolute:RabbitMq:Host"] = "rabbit" }));
+        Assert.Equal("Resolute:RabbitMq", error.Key);
+        Assert.Contains("r.UseRabbitMq()", error.Message, StringComparison.Ordinal);
+
+        var options = ResoluteRabbitMqConfiguratorExtensions.Options(
+            new Uri("amqp://app:secret@broker:5680/orders"),
+            new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Resolute:RabbitMq:Host"] = "rabbit-2" }).Build());
+        Assert.Equal(("rabbit-2", (ushort)5680, "orders", "app", "secret"), (options.Host, options.Port, options.VHost, options.User, options.Pass));
+
+        var port = Assert.Throws<ResoluteConfigurationException>(() => ResoluteRabbitMqConfiguratorExtensions.Options(
+            null, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Resolute:RabbitMq:Port"] = "five" }).Build()));
+        Assert.Contains("Resolute:RabbitMq", port.Message, StringComparison.Ordinal);
     }
 
     [Fact]
