@@ -193,4 +193,18 @@ public sealed class ResoluteConfigurator
         configure(Client);
         return this;
     }
+
+    /// <summary>
+    /// Thresholds of the health checks <c>AddResolute</c> registers (outbox backlog age, timer lag, stuck loops, query
+    /// timeout); see <see cref="ResoluteHealthChecks"/>. The shutdown drain is <see cref="WorkerOptions.ShutdownDrainTimeout"/>.
+    /// </summary>
+    public ResoluteHealthOptions Health { get; } = new();
+
+    /// <summary>Adjusts the thresholds of the health checks (validated by <c>AddResolute</c>).</summary>
+    public ResoluteConfigurator ConfigureHealth(Action<ResoluteHealthOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Health);
+        return this;
+    }
 }

@@ -157,6 +157,7 @@ public static class ResoluteServiceCollectionExtensions
             ScheduleRegistration.AddScheduleRunner(services);
         }
 
+        Health.ResoluteHealthRegistration.Add(services, roles, resolute);
         return services;
     }
 
