@@ -118,10 +118,17 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
             output = await node.ExecuteAsync(input, nodeContext).WaitAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (context.CancellationToken.IsCancellationRequested)
         {
-            // The worker is stopping: do not acknowledge; the command is redelivered to another worker.
-            throw;
+            // The worker is stopping and the node did not finish within the shutdown drain (MassTransit cancelled the
+            // consume context). No NodeFailed: the attempt is not over. The cancellation, with the context's token, is
+            // what MassTransit neither retries nor moves to the error queue; the command stays unacknowledged and the
+            // broker redelivers it to another worker.
+            activity?.SetStatus(ActivityStatusCode.Error, "worker stopping");
+            ReturnedAtShutdown(_logger, command.NodeName, command.Attempt, command.RunId, _options.ShutdownDrainTimeout);
+            throw new OperationCanceledException(
+                $"Worker '{_options.WorkerId}' is stopping: node '{node.Name}' attempt {command.Attempt} of run {command.RunId} did not finish within the shutdown drain and goes back to the queue.",
+                e, context.CancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException && running.CancelledByRun)
         {
@@ -212,6 +219,9 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} failed: {ErrorType}: {ErrorMessage}")]
     private static partial void NodeFailedWith(ILogger logger, string nodeName, int attempt, Guid runId, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was still running when the shutdown drain ({Drain}) ended: cancelled, and its command goes back to the queue for another worker")]
+    private static partial void ReturnedAtShutdown(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan drain);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its rate-limit window closed; sent back for a new slot")]
     private static partial void StartWindowMissed(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
