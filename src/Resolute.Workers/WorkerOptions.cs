@@ -21,8 +21,8 @@ public sealed class WorkerOptions
     /// still running at the deadline sees <see cref="NodeContext.CancellationToken"/> fire; its command is not failed but
     /// handed back to the broker unacknowledged, and another worker runs the same attempt again (at-least-once, same
     /// idempotency key). No new command is taken once the stop began. Default 25 s: inside Kubernetes' default
-    /// <c>terminationGracePeriodSeconds</c> of 30 s, with 5 s left for the cancelled nodes to hand their commands back
-    /// and the bus to close. Give the pod a grace period of at least this plus 5 s. Zero cancels running nodes at once.
+    /// <c>terminationGracePeriodSeconds</c> of 30 s, with 5 s left for the cancelled nodes to unwind (up to 1 s), hand
+    /// their commands back and for the bus to close. Give the pod a grace period of at least this plus 5 s. Zero cancels running nodes at once.
     /// Applies to every consumer of the process (MassTransit's <c>ConsumerStopTimeout</c>); only node executions run
     /// long enough for it to matter.
     /// </summary>

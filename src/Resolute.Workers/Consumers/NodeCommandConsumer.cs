@@ -16,6 +16,12 @@ namespace Resolute.Workers.Consumers;
 /// </summary>
 public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 {
+    /// <summary>
+    /// How long a node cancelled by the shutdown drain may take to unwind before its command is handed back. Within the
+    /// 3 s the bus is given after the drain (see <c>ResoluteHealthRegistration.BusStopMargin</c>).
+    /// </summary>
+    internal static readonly TimeSpan ShutdownUnwindGrace = TimeSpan.FromSeconds(1);
+
     private readonly FlowRegistry _registry;
     private readonly WorkerOptions _options;
     private readonly TimeProvider _time;
@@ -113,13 +119,22 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
         startedAt = _time.GetUtcNow();
         object? output;
+        Task<object?>? execution = null;
         try
         {
             // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
-            output = await node.ExecuteAsync(input, nodeContext).WaitAsync(timeout.Token).ConfigureAwait(false);
+            execution = node.ExecuteAsync(input, nodeContext);
+            output = await execution.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (context.CancellationToken.IsCancellationRequested)
         {
+            // A node that honours its token gets a moment to unwind (its finally blocks, its own clean-up) before the
+            // process goes on stopping; one that ignores it is abandoned after that moment.
+            if (execution is not null)
+            {
+                await Task.WhenAny(execution, Task.Delay(ShutdownUnwindGrace, _time)).ConfigureAwait(false);
+            }
+
             // The worker is stopping and the node did not finish within the shutdown drain (MassTransit cancelled the
             // consume context). No NodeFailed: the attempt is not over. The cancellation, with the context's token, is
             // what MassTransit neither retries nor moves to the error queue; the command stays unacknowledged and the
