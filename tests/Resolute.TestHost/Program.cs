@@ -129,6 +129,11 @@ internal static class Program
                     {
                         w.ConcurrentNodeLimit = concurrency;
                     }
+
+                    if (options.ShutdownDrain is { } drain)
+                    {
+                        w.ShutdownDrainTimeout = drain;
+                    }
                 });
             }
         });
