@@ -41,7 +41,9 @@ internal static class Program
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             if (!options.IgnoreStdin)
             {
-                _ = StopAtEndOfStdinAsync(lifetime);
+                // On a thread of its own: Console.In's ReadLineAsync reads synchronously when stdin is a pipe, and called
+                // from here it would hold Main before WaitForShutdownAsync — a SIGTERM would then never stop the host.
+                _ = Task.Run(() => StopAtEndOfStdinAsync(lifetime));
             }
 
             await host.WaitForShutdownAsync().ConfigureAwait(false);

@@ -78,13 +78,15 @@ public sealed class ShutdownDrainScenario(ShutdownDrainCluster cluster, ITestOut
         Assert.True(shortFinished.RecordedAt > sigtermAt,
             "The short node finished before SIGTERM reached w1 (a slow machine?): this run proves nothing about the drain.");
 
-        // The long node's token fired on w1 when the drain ended; it was not failed: its run still waits, nothing in history.
+        // The long node's token fired on w1 when the drain ended; it was not failed: its attempt is still the open one.
         var longCancelled = Assert.Single(events, e => e.IdempotencyKey == longKey);
         Assert.Equal(("cancelled", "w1"), (longCancelled.Event, longCancelled.Worker));
         Assert.True(longCancelled.RecordedAt - sigtermAt >= ShutdownDrainCluster.Drain - TimeSpan.FromMilliseconds(100),
             $"The long node was cancelled {(longCancelled.RecordedAt - sigtermAt).TotalSeconds:0.00} s after SIGTERM, before the drain of {ShutdownDrainCluster.Drain.TotalSeconds:0} s ended.");
         var waiting = await Cluster.Client.GetRunAsync(longRun) ?? throw new InvalidOperationException($"Run {longRun} was not found.");
-        Assert.True(waiting.Status == RunStatus.Running && waiting.History.Count == 0, $"{waiting}; history: {EngineCluster.Describe(waiting.History)}");
+        Assert.True(
+            waiting.Status == RunStatus.Running && waiting.History.Count == 1 && waiting.History[0] is { Outcome: NodeExecutionOutcome.Pending, Attempt: 1 },
+            $"{waiting}; history: {EngineCluster.Describe(waiting.History)}");
 
         // A worker started afterwards gets the same command (attempt 1: redelivered by the broker, not re-dispatched).
         await Cluster.StartWorkerAsync(new WorkerSpec("w2", [TestFlowCatalog.DefaultTaskQueue]));
