@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Resolute.Contracts;
+using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.IntegrationTests.Durability;
 using Resolute.TestFlows;
 using Xunit.Abstractions;
@@ -22,7 +26,7 @@ public sealed class ShutdownDrainCluster : EngineCluster
 /// shutdown drain completes on that worker — its reply is sent and its command acknowledged, so it never runs again —
 /// while the node still running when the drain ends sees its token fire, is not failed, and its command goes back to
 /// the queue: a worker started afterwards runs the same attempt and the run completes. The stopped worker exits within
-/// the drain plus the documented margin.
+/// the drain plus the documented margin. Also: the readiness checks' queries on PostgreSQL.
 /// </summary>
 [Trait("Area", "Hosting")]
 public sealed class ShutdownDrainScenario(ShutdownDrainCluster cluster, ITestOutputHelper output)
@@ -102,5 +106,48 @@ public sealed class ShutdownDrainScenario(ShutdownDrainCluster cluster, ITestOut
         Assert.Equal(["w1", "w2"], ledger.Where(e => e.IdempotencyKey == longKey).Select(e => e.Worker));
         Assert.All(ledger, e => Assert.Equal(1, e.Attempt));
         await Cluster.AssertNoFaultedMessagesAsync();
+    }
+
+    [Fact]
+    public async Task The_readiness_checks_read_the_cluster_database_on_PostgreSQL_and_an_old_outbox_row_fails_the_outbox_check()
+    {
+        // An orchestrator's registrations against the cluster's database (migrated by the orchestrator process), not started.
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddResolute(r =>
+        {
+            foreach (var flow in TestFlowCatalog.All)
+            {
+                r.AddFlow(flow.Flow, flow.TaskQueue);
+            }
+
+            r.UsePostgres(Cluster.PostgresConnectionString).AsOrchestrator();
+        });
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+        string[] checks = [ResoluteHealthChecks.Database, ResoluteHealthChecks.OutboxBacklog, ResoluteHealthChecks.TimerLag];
+
+        var report = await health.CheckHealthAsync(c => checks.Contains(c.Name));
+        Assert.True(report.Status == HealthStatus.Healthy, string.Join("; ", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} {e.Value.Description}")));
+
+        // A row of a message type no process knows stays (the sweeper leaves it for another version's replica).
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
+            db.Set<OutboxMessage>().Add(new OutboxMessage
+            {
+                Id = Guid.NewGuid(),
+                RunId = Guid.NewGuid(),
+                CreatedAt = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(5),
+                Kind = OutboxMessageKind.Publish,
+                MessageType = "Resolute.Contracts.AMessageOfAnotherVersion",
+                Body = "{}",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var outbox = (await health.CheckHealthAsync(c => c.Name == ResoluteHealthChecks.OutboxBacklog)).Entries[ResoluteHealthChecks.OutboxBacklog];
+        Assert.True(outbox.Status == HealthStatus.Unhealthy, $"{outbox.Status}: {outbox.Description}");
+        Assert.Contains("5 min old", outbox.Description, StringComparison.Ordinal);
     }
 }
