@@ -82,11 +82,11 @@ public sealed class HealthCheckScenario : IDisposable
     [Fact]
     public async Task A_run_timer_far_past_due_that_no_poller_wakes_degrades_then_fails_the_timer_check()
     {
-        // The safety poll looks once at start and then not for an hour; nothing arms the timer loop, so the rows
+        // The safety poll looks once at start and then not for 30 min; nothing arms the timer loop, so the rows
         // inserted below stay due (as if no orchestrator polled them).
         await using var host = await EmbeddedHost.StartAsync(_database, r => r
             .AddFlow(EchoFlow())
-            .ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromHours(1))
+            .ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMinutes(30))
             .ConfigureHealth(h =>
             {
                 h.TimerLagDegradedAfter = TimeSpan.FromMinutes(90);
@@ -200,8 +200,6 @@ public sealed class HealthCheckScenario : IDisposable
 
     [Theory]
     [InlineData("degraded-above-unhealthy")]
-    [InlineData("outbox-below-sweep-age")]
-    [InlineData("timer-below-poll")]
     [InlineData("negative-drain")]
     [InlineData("zero-timeout")]
     public void Bad_thresholds_and_drains_fail_AddResolute_naming_the_setting(string mistake)
@@ -209,8 +207,6 @@ public sealed class HealthCheckScenario : IDisposable
         var (configure, name) = mistake switch
         {
             "degraded-above-unhealthy" => ((Action<ResoluteConfigurator>)(r => r.ConfigureHealth(h => h.OutboxBacklogDegradedAge = TimeSpan.FromMinutes(5))), "OutboxBacklogDegradedAge"),
-            "outbox-below-sweep-age" => (r => r.ConfigureHealth(h => (h.OutboxBacklogDegradedAge, h.OutboxBacklogUnhealthyAge) = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10))), "OutboxBacklogUnhealthyAge"),
-            "timer-below-poll" => (r => r.ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMinutes(5)), "TimerLagUnhealthyAfter"),
             "negative-drain" => (r => r.ConfigureWorker(w => w.ShutdownDrainTimeout = TimeSpan.FromSeconds(-1)), "ShutdownDrainTimeout"),
             _ => (r => r.ConfigureHealth(h => h.CheckTimeout = TimeSpan.Zero), "CheckTimeout"),
         };
@@ -219,6 +215,34 @@ public sealed class HealthCheckScenario : IDisposable
 
         Assert.Equal(name, error.ParamName);
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Thresholds_below_what_the_outbox_sweeper_and_timer_loop_take_by_design_are_raised_to_it()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddResolute(r => r
+            .AddFlow(EchoFlow())
+            .ConfigureOutbox(o => o.SweepAge = TimeSpan.FromMinutes(5))
+            .ConfigureOrchestrator(o => o.TimerPollInterval = TimeSpan.FromMinutes(1))
+            .ConfigureHealth(h => h.LoopStallTimeout = TimeSpan.FromSeconds(30)));
+        await using var provider = services.BuildServiceProvider();
+
+        var effective = provider.GetRequiredService<ResoluteHealthOptions>();
+
+        // A row 5 min old may be waiting for the sweeper by design; a timer nobody armed is found within a minute.
+        Assert.Equal(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1), effective.OutboxBacklogDegradedAge);
+        Assert.Equal(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(11), effective.OutboxBacklogUnhealthyAge);
+        Assert.Equal(TimeSpan.FromMinutes(2), effective.TimerLagDegradedAfter);
+        Assert.Equal(TimeSpan.FromMinutes(2), effective.TimerLagUnhealthyAfter);
+        Assert.Equal(TimeSpan.FromMinutes(2), effective.LoopStallTimeout);
+        // Values above their floors are kept: the defaults, against the floors of the default outbox and poll interval.
+        var defaults = new ResoluteHealthOptions();
+        var kept = defaults.WithFloors(TimeSpan.FromSeconds(16), TimeSpan.FromSeconds(26), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(62));
+        Assert.Equal(
+            (defaults.OutboxBacklogDegradedAge, defaults.OutboxBacklogUnhealthyAge, defaults.TimerLagDegradedAfter, defaults.TimerLagUnhealthyAfter, defaults.LoopStallTimeout),
+            (kept.OutboxBacklogDegradedAge, kept.OutboxBacklogUnhealthyAge, kept.TimerLagDegradedAfter, kept.TimerLagUnhealthyAfter, kept.LoopStallTimeout));
     }
 
     private static Flow EchoFlow() =>

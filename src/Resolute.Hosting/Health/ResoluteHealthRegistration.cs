@@ -30,6 +30,10 @@ internal static class ResoluteHealthRegistration
     private static readonly TimeSpan MaxDrain = TimeSpan.FromMilliseconds(int.MaxValue) - HostStopMargin;
 
     /// <summary>Registers the checks for <paramref name="roles"/> and the shutdown drain, from the settings of <paramref name="resolute"/>.</summary>
+    /// <remarks>
+    /// The checks get a copy of <see cref="ResoluteConfigurator.Health"/> with thresholds raised to what the outbox and
+    /// the timer loop take by design (<see cref="ResoluteHealthOptions.WithFloors"/>).
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">A threshold or the drain is out of range (the message names it).</exception>
     public static void Add(IServiceCollection services, ResoluteRoles roles, ResoluteConfigurator resolute)
     {
@@ -39,24 +43,16 @@ internal static class ResoluteHealthRegistration
         health.Validate();
         var orchestrator = roles.HasFlag(ResoluteRoles.Orchestrator);
         var transactionalOutbox = orchestrator && resolute.Orchestrator.UseTransactionalOutbox;
-        if (transactionalOutbox && health.OutboxBacklogUnhealthyAge <= resolute.Outbox.SweepAge)
-        {
-            throw OutOfRange(nameof(health.OutboxBacklogUnhealthyAge), health.OutboxBacklogUnhealthyAge,
-                $"ResoluteHealthOptions.OutboxBacklogUnhealthyAge ({health.OutboxBacklogUnhealthyAge}) must exceed ResoluteOutboxOptions.SweepAge ({resolute.Outbox.SweepAge}): rows younger than SweepAge are waiting for the sweeper by design.");
-        }
 
-        if (orchestrator && health.TimerLagUnhealthyAfter <= resolute.Orchestrator.TimerPollInterval)
-        {
-            throw OutOfRange(nameof(health.TimerLagUnhealthyAfter), health.TimerLagUnhealthyAfter,
-                $"ResoluteHealthOptions.TimerLagUnhealthyAfter ({health.TimerLagUnhealthyAfter}) must exceed OrchestratorOptions.TimerPollInterval ({resolute.Orchestrator.TimerPollInterval}): a timer nobody armed is found by that safety poll.");
-        }
-
-        var longestInterval = new[] { resolute.Orchestrator.TimerPollInterval, transactionalOutbox ? resolute.Outbox.SweepInterval : TimeSpan.Zero }.Max();
-        if (orchestrator && health.LoopStallTimeout <= longestInterval)
-        {
-            throw OutOfRange(nameof(health.LoopStallTimeout), health.LoopStallTimeout,
-                $"ResoluteHealthOptions.LoopStallTimeout ({health.LoopStallTimeout}) must exceed the loops' own interval ({longestInterval}).");
-        }
+        // Thresholds below what the outbox and the timer loop take by design are raised to it, so that a longer SweepAge
+        // or TimerPollInterval never makes a healthy orchestrator report itself broken (nor fails AddResolute).
+        var outbox = resolute.Outbox;
+        var poll = resolute.Orchestrator.TimerPollInterval;
+        var effective = health.WithFloors(
+            outboxDegraded: outbox.SweepAge + outbox.SweepInterval,
+            outboxUnhealthy: outbox.SweepAge + outbox.SweepInterval + outbox.DeliveryTimeout,
+            timerLag: 2 * poll,
+            loopStall: (transactionalOutbox && outbox.SweepInterval > poll ? outbox.SweepInterval : poll) + TimeSpan.FromMinutes(1));
 
         var drain = resolute.Worker.ShutdownDrainTimeout;
         if (drain < TimeSpan.Zero || drain > MaxDrain)
@@ -65,7 +61,7 @@ internal static class ResoluteHealthRegistration
                 "WorkerOptions.ShutdownDrainTimeout must be zero or positive (and under 24 days), e.g. TimeSpan.FromSeconds(25).");
         }
 
-        services.AddSingleton(health);
+        services.AddSingleton(effective);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LoopHeartbeats>();
 
@@ -74,11 +70,11 @@ internal static class ResoluteHealthRegistration
         checks.AddCheck<LoopsHealthCheck>(ResoluteHealthChecks.Loops, HealthStatus.Unhealthy, [ResoluteHealthChecks.LiveTag, ResoluteHealthChecks.ResoluteTag]);
         if (orchestrator)
         {
-            checks.AddCheck<DatabaseHealthCheck>(ResoluteHealthChecks.Database, HealthStatus.Unhealthy, ready, health.CheckTimeout);
-            checks.AddCheck<TimerLagHealthCheck>(ResoluteHealthChecks.TimerLag, HealthStatus.Unhealthy, ready, health.CheckTimeout);
+            checks.AddCheck<DatabaseHealthCheck>(ResoluteHealthChecks.Database, HealthStatus.Unhealthy, ready, effective.CheckTimeout);
+            checks.AddCheck<TimerLagHealthCheck>(ResoluteHealthChecks.TimerLag, HealthStatus.Unhealthy, ready, effective.CheckTimeout);
             if (transactionalOutbox)
             {
-                checks.AddCheck<OutboxBacklogHealthCheck>(ResoluteHealthChecks.OutboxBacklog, HealthStatus.Unhealthy, ready, health.CheckTimeout);
+                checks.AddCheck<OutboxBacklogHealthCheck>(ResoluteHealthChecks.OutboxBacklog, HealthStatus.Unhealthy, ready, effective.CheckTimeout);
             }
         }
 
