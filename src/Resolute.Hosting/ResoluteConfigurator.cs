@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Resolute.Client;
+using Resolute.Health;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
 using Resolute.Persistence.EntityFrameworkCore;
@@ -53,6 +54,8 @@ public sealed class ResoluteConfigurator
     internal List<Action<ScheduleOptions>> ScheduleActions { get; } = [];
 
     internal List<Action<ResoluteOutboxOptions>> OutboxActions { get; } = [];
+
+    internal List<Action<ResoluteHealthOptions>> HealthActions { get; } = [];
 
     /// <summary>Registers a flow. Its nodes run on <paramref name="taskQueue"/> (default <c>resolute-nodes</c>) unless a node names its own queue.</summary>
     public ResoluteConfigurator AddFlow(Flow flow, string? taskQueue = null)
@@ -208,6 +211,18 @@ public sealed class ResoluteConfigurator
     {
         ArgumentNullException.ThrowIfNull(configure);
         ClientActions.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts the thresholds of the health checks <c>AddResolute</c> registers (outbox backlog age, timer lag, stuck
+    /// loops, query timeout; section <c>Resolute:Health</c>); see <see cref="ResoluteHealthChecks"/>. The shutdown drain
+    /// is <see cref="WorkerOptions.ShutdownDrainTimeout"/>.
+    /// </summary>
+    public ResoluteConfigurator ConfigureHealth(Action<ResoluteHealthOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        HealthActions.Add(configure);
         return this;
     }
 

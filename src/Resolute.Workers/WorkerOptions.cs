@@ -14,4 +14,17 @@ public sealed class WorkerOptions
 
     /// <summary>The largest node output a worker sends back, in bytes of JSON. Default 1 MiB (match the orchestrator).</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long a stopping process (SIGTERM, <c>StopApplication</c>) lets the node executions it has already begun run
+    /// on. A node that finishes within it completes normally: its reply is sent and its command acknowledged. A node
+    /// still running at the deadline sees <see cref="NodeContext.CancellationToken"/> fire; its command is not failed but
+    /// handed back to the broker unacknowledged, and another worker runs the same attempt again (at-least-once, same
+    /// idempotency key). No new command is taken once the stop began. Default 25 s: inside Kubernetes' default
+    /// <c>terminationGracePeriodSeconds</c> of 30 s, with 5 s left for the cancelled nodes to unwind (up to 1 s), hand
+    /// their commands back and for the bus to close. Give the pod a grace period of at least this plus 5 s. Zero cancels running nodes at once.
+    /// Applies to every consumer of the process (MassTransit's <c>ConsumerStopTimeout</c>); only node executions run
+    /// long enough for it to matter.
+    /// </summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(25);
 }

@@ -40,6 +40,7 @@ public static class TestFlowCatalog
         .. DurabilityFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. RateLimitFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. ScheduleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
+        new(ShutdownDrainFlow.Definition, DefaultTaskQueue),
     ];
 
     /// <summary>Every task queue the test flows use.</summary>

@@ -42,7 +42,9 @@ internal static class Program
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             if (!options.IgnoreStdin)
             {
-                _ = StopAtEndOfStdinAsync(lifetime);
+                // On a thread of its own: Console.In's ReadLineAsync reads synchronously when stdin is a pipe, and called
+                // from here it would hold Main before WaitForShutdownAsync — a SIGTERM would then never stop the host.
+                _ = Task.Run(() => StopAtEndOfStdinAsync(lifetime));
             }
 
             await host.WaitForShutdownAsync().ConfigureAwait(false);
@@ -135,6 +137,11 @@ internal static class Program
                     if (options.Concurrency is { } concurrency)
                     {
                         w.ConcurrentNodeLimit = concurrency;
+                    }
+
+                    if (options.ShutdownDrain is { } drain)
+                    {
+                        w.ShutdownDrainTimeout = drain;
                     }
                 });
             }

@@ -8,7 +8,7 @@ internal sealed class TestHostOptions
     public const string Usage =
         "usage: Resolute.TestHost --role orchestrator|worker|all --rabbitmq amqp://user:pass@host:port/vhost " +
         "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--timer-poll MS] " +
-        "[--schedule FLOW=CRON[;overlap=X][;misfire=Y][;threshold=MS]]... [--schedule-checkin MS] [--log-schedules] [--ignore-stdin]\n" +
+        "[--schedule FLOW=CRON[;overlap=X][;misfire=Y][;threshold=MS]]... [--schedule-checkin MS] [--shutdown-drain SECONDS] [--log-schedules] [--ignore-stdin]\n" +
         "  --postgres      the saga database; required for the orchestrator role, which migrates it at start-up\n" +
         "  --queues        task queues the worker role consumes (default: every queue of the test flows)\n" +
         "  --worker-id     the worker's id in run history (default machine/pid)\n" +
@@ -17,6 +17,7 @@ internal sealed class TestHostOptions
         "  --timer-poll    the safety poll of run timers, in milliseconds (default 2000)\n" +
         "  --schedule      register the schedule test flow FLOW with this schedule instead of its manual trigger (repeatable)\n" +
         "  --schedule-checkin  the schedule cluster's check-in interval and dead-node threshold, in milliseconds (default 5000)\n" +
+        "  --shutdown-drain  seconds running nodes may finish in once the host stops (SIGTERM) before they are cancelled and handed back (default 25)\n" +
         "  --log-schedules log the schedule runner at Information (each tick started, reconciliations)\n" +
         "  --ignore-stdin  keep running when stdin reaches end of file (by default EOF on stdin stops the host)";
 
@@ -45,6 +46,8 @@ internal sealed class TestHostOptions
     public TimeSpan? ScheduleCheckin { get; private set; }
 
     public bool LogSchedules { get; private set; }
+
+    public TimeSpan? ShutdownDrain { get; private set; }
 
     /// <exception cref="ArgumentException">The command line is incomplete or wrong; the message says what.</exception>
     public static TestHostOptions Parse(IReadOnlyList<string> args)
@@ -118,6 +121,11 @@ internal sealed class TestHostOptions
                     options.ScheduleCheckin = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var checkin) && checkin >= 100
                         ? TimeSpan.FromMilliseconds(checkin)
                         : throw new ArgumentException($"--schedule-checkin must be at least 100 milliseconds, not '{value}'.");
+                    break;
+                case "--shutdown-drain":
+                    options.ShutdownDrain = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var drain) && drain >= 0
+                        ? TimeSpan.FromSeconds(drain)
+                        : throw new ArgumentException($"--shutdown-drain must be a number of seconds, not '{value}'.");
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{name}'.");

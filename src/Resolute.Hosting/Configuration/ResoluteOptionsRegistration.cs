@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Resolute.Client;
+using Resolute.Health;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -24,6 +25,7 @@ internal static class ResoluteOptionsRegistration
         Add(services, code.ScheduleActions, settings.Configuration, ResoluteConfigurationKeys.Schedules, ResoluteOptionsValidation.Schedules);
         Add(services, code.OutboxActions, settings.Configuration, ResoluteConfigurationKeys.Outbox, ResoluteOptionsValidation.Outbox);
         Add(services, code.ClientActions, settings.Configuration, ResoluteConfigurationKeys.Client, ResoluteOptionsValidation.Client);
+        Add(services, code.HealthActions, settings.Configuration, ResoluteConfigurationKeys.Health, ResoluteOptionsValidation.Health);
 
         // The client talks to the orchestrator's queues unless it was told other names.
         services.AddOptions<FlowClientOptions>().PostConfigure<IOptions<OrchestratorOptions>>((client, orchestrator) =>

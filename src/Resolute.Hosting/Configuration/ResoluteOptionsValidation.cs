@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Resolute.Client;
+using Resolute.Health;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -10,6 +11,9 @@ namespace Resolute;
 /// <summary>The checks of Resolute's options types, reported with the configuration key of the value at fault.</summary>
 internal static class ResoluteOptionsValidation
 {
+    // A CancellationTokenSource accepts at most int.MaxValue milliseconds (about 24.8 days); the host adds its margin.
+    private static readonly TimeSpan MaxShutdownDrain = TimeSpan.FromMilliseconds(int.MaxValue) - TimeSpan.FromMinutes(1);
+
     public static void Orchestrator(OrchestratorOptions o)
     {
         o.Validate();
@@ -28,6 +32,10 @@ internal static class ResoluteOptionsValidation
         AtLeastOne(o.ConcurrentNodeLimit, nameof(o.ConcurrentNodeLimit));
         AtLeastOne(o.MaxPayloadBytes, nameof(o.MaxPayloadBytes));
         NotBlank(o.WorkerId, nameof(o.WorkerId), "a name for this worker in run history");
+        if (o.ShutdownDrainTimeout < TimeSpan.Zero || o.ShutdownDrainTimeout > MaxShutdownDrain)
+        {
+            throw Bad(nameof(o.ShutdownDrainTimeout), $"is {o.ShutdownDrainTimeout}; allowed: zero or a duration under 24 days, e.g. 00:00:25.");
+        }
         if (o.TaskQueues.Any(string.IsNullOrWhiteSpace))
         {
             throw Bad(nameof(o.TaskQueues), "has an empty queue name; allowed: queue names such as resolute-nodes.");
@@ -35,6 +43,8 @@ internal static class ResoluteOptionsValidation
     }
 
     public static void Schedules(ScheduleOptions o) => o.Validate();
+
+    public static void Health(ResoluteHealthOptions o) => o.Validate();
 
     public static void Outbox(ResoluteOutboxOptions o) => o.Validate();
 

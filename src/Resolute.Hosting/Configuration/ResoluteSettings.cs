@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Resolute.Client;
+using Resolute.Health;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Schedules;
 using Resolute.Persistence.EntityFrameworkCore;
@@ -51,6 +52,8 @@ internal sealed class ResoluteSettings
 
     public FlowClientOptions Client { get; private set; } = new();
 
+    public ResoluteHealthOptions Health { get; private set; } = new();
+
     /// <summary>Resolves and checks every setting; throws <see cref="ResoluteConfigurationException"/> naming the first bad key.</summary>
     public static ResoluteSettings Resolve(ResoluteConfigurator code)
     {
@@ -64,6 +67,7 @@ internal sealed class ResoluteSettings
         settings.Schedules = Bind(code.ScheduleActions, configuration, ResoluteConfigurationKeys.Schedules, ResoluteOptionsValidation.Schedules);
         settings.Outbox = Bind(code.OutboxActions, configuration, ResoluteConfigurationKeys.Outbox, ResoluteOptionsValidation.Outbox);
         settings.Client = Bind(code.ClientActions, configuration, ResoluteConfigurationKeys.Client, ResoluteOptionsValidation.Client);
+        settings.Health = Bind(code.HealthActions, configuration, ResoluteConfigurationKeys.Health, ResoluteOptionsValidation.Health);
         return settings;
     }
 

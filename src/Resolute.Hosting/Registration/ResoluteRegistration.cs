@@ -118,5 +118,7 @@ internal static class ResoluteRegistration
             services.AddSingleton<IHostedService>(sp => bus.Create<RunTimerPoller>(sp));
             ScheduleRegistration.AddScheduleRunner(services);
         }
+
+        Health.ResoluteHealthRegistration.Add(services, plan, settings.Health.CheckTimeout);
     }
 }

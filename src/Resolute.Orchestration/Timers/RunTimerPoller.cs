@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
+using Resolute.Orchestration.Health;
 
 namespace Resolute.Orchestration.Timers;
 
@@ -32,11 +33,21 @@ public sealed partial class RunTimerPoller : BackgroundService
     private readonly RunWakeSchedule _schedule;
     private readonly TimeProvider _time;
     private readonly ILogger<RunTimerPoller> _logger;
+    private readonly LoopHeartbeats? _heartbeats;
     private readonly Dictionary<Guid, (DateTimeOffset DueAt, DateTimeOffset WokenAt)> _recentlyWoken = [];
 
     /// <summary>Creates the poller.</summary>
+    /// <param name="scopes">A scope per look, for the <see cref="IDueRunSource"/>.</param>
+    /// <param name="bus">Sends the wakes.</param>
+    /// <param name="options">The orchestrator's settings (queue, safety poll).</param>
+    /// <param name="schedule">The armed timers.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Logs failed looks.</param>
+    /// <param name="heartbeats">Told after every look, for the liveness check; null = not watched.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OrchestratorOptions.TimerPollInterval"/> is not positive.</exception>
-    public RunTimerPoller(IServiceScopeFactory scopes, IBus bus, OrchestratorOptions options, RunWakeSchedule schedule, TimeProvider time, ILogger<RunTimerPoller> logger)
+    public RunTimerPoller(
+        IServiceScopeFactory scopes, IBus bus, OrchestratorOptions options, RunWakeSchedule schedule, TimeProvider time, ILogger<RunTimerPoller> logger,
+        LoopHeartbeats? heartbeats = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -46,39 +57,51 @@ public sealed partial class RunTimerPoller : BackgroundService
         _schedule = schedule;
         _time = time;
         _logger = logger;
+        _heartbeats = heartbeats;
     }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = QueueNames.Address(_options.QueueName);
-        while (!stoppingToken.IsCancellationRequested)
+        _heartbeats?.Beat(LoopHeartbeats.TimerLoop);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await LookOnceAsync(queue, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The database or broker may be briefly unavailable; timers are durable, so look again at the next
-                // armed time or safety poll.
-                TimerPollFailed(_logger, e);
-            }
+                try
+                {
+                    await LookOnceAsync(queue, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // The database or broker may be briefly unavailable; timers are durable, so look again at the next
+                    // armed time or safety poll.
+                    TimerPollFailed(_logger, e);
+                }
 
-            try
-            {
-                // The safety wait counts from the end of the look, so a slow or failing database is not queried back
-                // to back; an armed time cuts it short.
-                await _schedule.WaitAsync(_options.TimerPollInterval, stoppingToken).ConfigureAwait(false);
+                // A failed look still counts: the loop is alive (the database's state is for the readiness checks).
+                _heartbeats?.Beat(LoopHeartbeats.TimerLoop);
+
+                try
+                {
+                    // The safety wait counts from the end of the look, so a slow or failing database is not queried back
+                    // to back; an armed time cuts it short.
+                    await _schedule.WaitAsync(_options.TimerPollInterval, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        finally
+        {
+            _heartbeats?.Stopped(LoopHeartbeats.TimerLoop);
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Resolute.Orchestration.Health;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
@@ -21,6 +22,8 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     private readonly IBus _bus;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxDeliveryService> _logger;
+    private readonly LoopHeartbeats? _heartbeats;
+    private volatile bool _sweeping;
 
     // Rows of message types this process does not know (another version's): left for a replica that does, and not
     // claimed again here, so they never hold up the rows behind them. Bounded; reported once each.
@@ -42,6 +45,7 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
         _bus = bus;
         _time = time;
         _logger = logger;
+        _heartbeats = services.GetService<LoopHeartbeats>();
     }
 
     private ResoluteOutboxOptions Options => _dispatcher.Options;
@@ -67,6 +71,13 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
                 DeliverAsync,
                 timeout.Token).ConfigureAwait(false);
             total += result.Delivered;
+
+            // A long backlog takes many batches: each one shows the sweeper loop is making progress.
+            if (_sweeping)
+            {
+                _heartbeats?.Beat(LoopHeartbeats.OutboxSweeper);
+            }
+
             if (result.Failure is not null)
             {
                 OutboxLog.SweepDeliveryFailed(_logger, result.Failure, total);
@@ -119,32 +130,44 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        _sweeping = true;
+        _heartbeats?.Beat(LoopHeartbeats.OutboxSweeper);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(Options.SweepInterval, _time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                try
+                {
+                    await Task.Delay(Options.SweepInterval, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
 
-            try
-            {
-                await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+                try
+                {
+                    await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
 #pragma warning disable CA1031 // The database or broker may be down for a while: log, and try again at the next tick.
-            catch (Exception exception)
+                catch (Exception exception)
 #pragma warning restore CA1031
-            {
-                OutboxLog.SweepFailed(_logger, exception, Options.SweepInterval);
-            }
+                {
+                    OutboxLog.SweepFailed(_logger, exception, Options.SweepInterval);
+                }
 
+                // A failed sweep still counts: the loop is alive (the backlog's age is for the readiness check).
+                _heartbeats?.Beat(LoopHeartbeats.OutboxSweeper);
+            }
+        }
+        finally
+        {
+            _sweeping = false;
+            _heartbeats?.Stopped(LoopHeartbeats.OutboxSweeper);
         }
     }
 

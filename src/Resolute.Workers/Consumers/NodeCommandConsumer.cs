@@ -18,6 +18,12 @@ namespace Resolute.Workers.Consumers;
 /// </summary>
 public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 {
+    /// <summary>
+    /// How long a node cancelled by the shutdown drain may take to unwind before its command is handed back. Within the
+    /// 3 s the bus is given after the drain (see <c>ResoluteHealthRegistration.BusStopMargin</c>).
+    /// </summary>
+    internal static readonly TimeSpan ShutdownUnwindGrace = TimeSpan.FromSeconds(1);
+
     private readonly FlowRegistry _registry;
     private readonly WorkerOptions _options;
     private readonly TimeProvider _time;
@@ -125,12 +131,19 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         object? output;
         try
         {
-            output = await ExecuteInScopeAsync(node, input, command, nodeLogger, timeout.Token).ConfigureAwait(false);
+            output = await ExecuteInScopeAsync(node, input, command, nodeLogger, timeout.Token, context.CancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (context.CancellationToken.IsCancellationRequested)
         {
-            // The worker is stopping: do not acknowledge; the command is redelivered to another worker.
-            throw;
+            // The worker is stopping and the node did not finish within the shutdown drain (MassTransit cancelled the
+            // consume context). No NodeFailed: the attempt is not over. The cancellation, with the context's token, is
+            // what MassTransit neither retries nor moves to the error queue; the command stays unacknowledged and the
+            // broker redelivers it to another worker.
+            activity?.SetStatus(ActivityStatusCode.Error, "worker stopping");
+            ReturnedAtShutdown(_logger, command.NodeName, command.Attempt, command.RunId, _options.ShutdownDrainTimeout);
+            throw new OperationCanceledException(
+                $"Worker '{_options.WorkerId}' is stopping: node '{node.Name}' attempt {command.Attempt} of run {command.RunId} did not finish within the shutdown drain and goes back to the queue.",
+                e, context.CancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException && running.CancelledByRun)
         {
@@ -204,15 +217,25 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     /// its scope disposed under it. A service that throws while being disposed is logged; the attempt's outcome stands
     /// (failing a completed attempt would run its side effects again).
     /// </summary>
-    private async Task<object?> ExecuteInScopeAsync(Node node, object? input, ExecuteNode command, ILogger nodeLogger, CancellationToken token)
+    private async Task<object?> ExecuteInScopeAsync(Node node, object? input, ExecuteNode command, ILogger nodeLogger, CancellationToken token, CancellationToken stopping)
     {
         var scope = _scopes.CreateAsyncScope();
+        Task<object?>? execution = null;
         try
         {
             var nodeContext = new NodeContext(command.RunId, command.FlowName, command.NodeName, command.Attempt, command.IdempotencyKey, token, nodeLogger, scope.ServiceProvider);
 
             // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
-            return await node.ExecuteAsync(input, nodeContext).WaitAsync(token).ConfigureAwait(false);
+            execution = node.ExecuteAsync(input, nodeContext);
+            return await execution.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (Exception) when (stopping.IsCancellationRequested && execution is not null)
+        {
+            // The worker is stopping: a node that honours its token gets a moment to unwind (its finally blocks, its own
+            // clean-up) before its services are disposed and the process goes on stopping; one that ignores it is
+            // abandoned after that moment.
+            await Task.WhenAny(execution, Task.Delay(ShutdownUnwindGrace, _time)).ConfigureAwait(false);
+            throw;
         }
         finally
         {
@@ -258,9 +281,12 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} failed: {ErrorType}: {ErrorMessage}")]
     private static partial void NodeFailedWith(ILogger logger, string nodeName, int attempt, Guid runId, string errorType, string errorMessage);
 
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was still running when the shutdown drain ({Drain}) ended: cancelled, and its command goes back to the queue for another worker")]
+    private static partial void ReturnedAtShutdown(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan drain);
+
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its rate-limit window closed; sent back for a new slot")]
     private static partial void StartWindowMissed(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
     private static partial void ScopeDisposalFailed(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
 }

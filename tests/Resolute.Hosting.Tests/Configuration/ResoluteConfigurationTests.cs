@@ -142,9 +142,12 @@ public sealed class ResoluteConfigurationTests
         builder.Logging.ClearProviders();
         builder.AddResolute(r => r.AddFlow(Echo).UseSqlite($"Data Source={Path.Combine(Path.GetTempPath(), $"resolute-config-{Guid.NewGuid():N}.db")}"));
         builder.Services.Configure<WorkerOptions>(w => w.ConcurrentNodeLimit = -1);
-        using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            using var host = builder.Build();
+            await host.StartAsync();
+        });
 
         Assert.Contains("Resolute:Worker:ConcurrentNodeLimit", error.Message, StringComparison.Ordinal);
     }

@@ -21,7 +21,8 @@ namespace Resolute.IntegrationTests.Hosting;
 /// <param name="WorkerId">Its id, recorded in run history for every node it runs.</param>
 /// <param name="Queues">The task queues it consumes; empty = every queue of the test flows.</param>
 /// <param name="Concurrency">Node executions at once per queue.</param>
-public sealed record WorkerSpec(string WorkerId, IReadOnlyList<string> Queues, int Concurrency = 16);
+/// <param name="ShutdownDrain">How long its running nodes may finish once it is stopped (<c>--shutdown-drain</c>); null = the default.</param>
+public sealed record WorkerSpec(string WorkerId, IReadOnlyList<string> Queues, int Concurrency = 16, TimeSpan? ShutdownDrain = null);
 
 /// <summary>
 /// A Resolute deployment for one test class (an xunit class fixture), isolated from every other class: a RabbitMQ
@@ -327,6 +328,12 @@ public abstract class EngineCluster : IAsyncLifetime
         {
             yield return "--queues";
             yield return string.Join(',', worker.Queues);
+        }
+
+        if (worker.ShutdownDrain is { } drain)
+        {
+            yield return "--shutdown-drain";
+            yield return drain.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         }
     }
 

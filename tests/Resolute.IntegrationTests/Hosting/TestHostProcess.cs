@@ -128,6 +128,45 @@ public sealed class TestHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends SIGTERM, as Kubernetes or systemd do to stop a container or service: the generic host's console lifetime
+    /// begins a clean stop (the shutdown drain). <see cref="Process.Kill()"/> would be SIGKILL.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>kill</c> failed.</exception>
+    public async Task TerminateAsync()
+    {
+        var info = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        info.ArgumentList.Add("-TERM");
+        info.ArgumentList.Add(_process.Id.ToString(CultureInfo.InvariantCulture));
+        using var kill = Process.Start(info) ?? throw new InvalidOperationException("Could not start kill.");
+        var error = await kill.StandardError.ReadToEndAsync().ConfigureAwait(false);
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}: {error}");
+        }
+
+        _log.Write(Name, "sent SIGTERM");
+    }
+
+    /// <summary>Waits until the process exited; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The exit code, once the process exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Closes stdin (the host stops cleanly), waits up to <see cref="StopTimeout"/>, then kills the process tree.</summary>
     public async ValueTask DisposeAsync()
     {
