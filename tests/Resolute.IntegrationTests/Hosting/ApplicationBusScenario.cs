@@ -22,7 +22,7 @@ public sealed class ApplicationBusScenario : IAsyncLifetime
     private static readonly Flow Shout = Flow.Create("app-bus-shout")
         .TriggeredBy(Trigger.Manual())
         .Then(Node.Create<string, string>("upper", (s, _) => Task.FromResult(s.ToUpperInvariant())))
-        .Then(Node.Create<string, string>("exclaim", (s, _) => Task.FromResult(s + "!")))
+        .Then(Node.Create<string, string>("exclaim", (s, _) => Task.FromResult(s + "!")).WithInput(state => state.Get<string>("upper")))
         .Build();
 
     private ScratchServers _servers = null!;

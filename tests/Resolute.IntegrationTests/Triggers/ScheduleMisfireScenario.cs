@@ -42,12 +42,13 @@ public sealed class ScheduleMisfireScenario(MisfireScheduleCluster cluster, ITes
         var missedTicks = Enumerable.Range(1, 100).Select(i => lastBefore + (i * Period)).TakeWhile(t => t < restarting).ToList();
         Assert.True(missedTicks.Count >= 3, $"only {missedTicks.Count} tick(s) fell into the outage: the scenario proves nothing");
 
-        // Exactly one run stands for them: fired on recovery, keyed by the first missed tick (Quartz reports the original
-        // fire time of a fire-now misfire); none of the other missed ticks got a run.
+        // Exactly one run stands for them, fired on recovery and keyed by a missed tick: the first one as a rule (Quartz
+        // reports the original fire time of a fire-now misfire), a later one when the killed process had already moved the
+        // trigger on (seen on a loaded machine, where the scheduler ran seconds behind before the kill).
         var catchUp = after[0];
-        Assert.Equal(missedTicks[0], catchUp.Tick);
+        Assert.Contains(catchUp.Tick, missedTicks);
         Assert.True(catchUp.CreatedAt >= restarting, $"the catch-up run was created at {catchUp.CreatedAt:HH:mm:ss.fff}, before the orchestrator was restarted");
-        Assert.DoesNotContain(after, r => missedTicks.Skip(1).Contains(r.Tick));
+        Assert.Single(after, r => missedTicks.Contains(r.Tick));
 
         // Then the schedule continues on its grid, one run per tick.
         Assert.True(after[1].Tick > missedTicks[^1], $"a missed tick was started late: {ScheduleCluster.Describe(after)}");
