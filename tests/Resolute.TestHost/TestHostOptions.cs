@@ -6,7 +6,7 @@ namespace Resolute.TestHost;
 internal sealed class TestHostOptions
 {
     public const string Usage =
-        "usage: Resolute.TestHost --role orchestrator|worker|all --rabbitmq amqp://user:pass@host:port/vhost " +
+        "usage: Resolute.TestHost --role orchestrator|worker|all|configuration --rabbitmq amqp://user:pass@host:port/vhost " +
         "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--timer-poll MS] " +
         "[--schedule FLOW=CRON[;overlap=X][;misfire=Y][;threshold=MS]]... [--schedule-checkin MS] [--shutdown-drain SECONDS] [--log-schedules] [--ignore-stdin]\n" +
         "  --postgres      the saga database; required for the orchestrator role, which migrates it at start-up\n" +
@@ -137,8 +137,10 @@ internal sealed class TestHostOptions
             "orchestrator" => (true, false),
             "worker" => (false, true),
             "all" => (true, true),
+            // Roles, queues and worker settings from the environment only (Resolute__Roles, Resolute__Worker__TaskQueues, ...).
+            "configuration" => (false, false),
             null => throw new ArgumentException("--role is required."),
-            _ => throw new ArgumentException($"--role must be orchestrator, worker or all, not '{role}'."),
+            _ => throw new ArgumentException($"--role must be orchestrator, worker, all or configuration, not '{role}'."),
         };
 
         if (string.IsNullOrWhiteSpace(rabbitMq) || !Uri.TryCreate(rabbitMq, UriKind.Absolute, out var uri))

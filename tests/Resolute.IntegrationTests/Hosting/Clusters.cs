@@ -17,6 +17,13 @@ public sealed class TwoQueuesCluster : EngineCluster
         [new("wa", [TestFlowCatalog.QueueA]), new("wb", [TestFlowCatalog.QueueB])];
 }
 
+/// <summary>An orchestrator and worker <c>wa</c> consuming only <c>queue-a</c>: nothing serves <c>queue-b</c> until a test starts it.</summary>
+public sealed class QueueAOnlyCluster : EngineCluster
+{
+    /// <inheritdoc />
+    protected override IReadOnlyList<WorkerSpec> Workers { get; } = [new("wa", [TestFlowCatalog.QueueA])];
+}
+
 /// <summary>An orchestrator and two workers, <c>w1</c> and <c>w2</c>, competing for the default queue, two nodes at a time each.</summary>
 public sealed class CompetingWorkersCluster : EngineCluster
 {

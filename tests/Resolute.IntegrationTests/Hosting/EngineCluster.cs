@@ -191,6 +191,18 @@ public abstract class EngineCluster : IAsyncLifetime
         return process;
     }
 
+    /// <summary>
+    /// Starts a test host told nothing but the broker on its command line (<c>--role configuration</c>): its roles, task
+    /// queues and worker settings come from <paramref name="environment"/> (e.g. <c>Resolute__Roles=Worker</c>), as one
+    /// container image is told by its environment what to be. Waits until it is ready.
+    /// </summary>
+    public async Task<TestHostProcess> StartConfiguredProcessAsync(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var process = await TestHostProcess.StartAsync(name, ["--role", "configuration", "--rabbitmq", RabbitMqUri.ToString()], environment, Log, ReadyTimeout).ConfigureAwait(false);
+        _workers.Add(process);
+        return process;
+    }
+
     /// <summary>Kills the worker process named <paramref name="workerId"/> at once (SIGKILL).</summary>
     public void KillWorker(string workerId) =>
         (_workers.Find(w => w.Name == workerId) ?? throw new InvalidOperationException($"No worker '{workerId}' in this cluster.")).Kill();
