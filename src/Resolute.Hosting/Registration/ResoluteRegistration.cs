@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Resolute.Client;
+using Resolute.Orchestration;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
@@ -63,6 +65,9 @@ internal static class ResoluteRegistration
         var transactionalOutbox = roles.HasFlag(ResoluteRoles.Orchestrator) && settings.Orchestrator.UseTransactionalOutbox;
         var plan = new ResoluteHostPlan(roles, transactionalOutbox);
         services.AddSingleton(plan);
+
+        // Structural settings are read when AddResolute runs: a later services.Configure cannot change what was registered.
+        services.AddSingleton<IValidateOptions<OrchestratorOptions>>(new StructuralSettingsValidator(roles.HasFlag(ResoluteRoles.Orchestrator), settings.Orchestrator.UseTransactionalOutbox));
         services.AddSingleton(bus);
         services.AddSingleton(registry);
         services.TryAddSingleton(TimeProvider.System);
@@ -120,5 +125,16 @@ internal static class ResoluteRegistration
         }
 
         Health.ResoluteHealthRegistration.Add(services, plan, settings.Health.CheckTimeout);
+    }
+
+    /// <summary>Fails the start when a structural orchestrator setting was changed after <c>AddResolute</c> decided on it.</summary>
+    private sealed class StructuralSettingsValidator(bool orchestrator, bool transactionalOutbox) : IValidateOptions<OrchestratorOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, OrchestratorOptions options) =>
+            !orchestrator || options.UseTransactionalOutbox == transactionalOutbox
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(
+                    $"{ResoluteConfigurationKeys.Orchestrator}:{nameof(OrchestratorOptions.UseTransactionalOutbox)}: is read when AddResolute runs, where it was {transactionalOutbox}; "
+                    + "it was changed to " + options.UseTransactionalOutbox + " later (services.Configure). Set it in r.ConfigureOrchestrator(...) or in configuration.");
     }
 }

@@ -153,6 +153,23 @@ public sealed class ResoluteConfigurationTests
     }
 
     [Fact]
+    public async Task A_structural_setting_changed_after_AddResolute_fails_the_start_instead_of_being_ignored()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.AddResolute(r => r.AddFlow(Echo).UseSqlite($"Data Source={Path.Combine(Path.GetTempPath(), $"resolute-config-{Guid.NewGuid():N}.db")}"));
+        builder.Services.Configure<OrchestratorOptions>(o => o.UseTransactionalOutbox = false);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            using var host = builder.Build();
+            await host.StartAsync();
+        });
+
+        Assert.Contains("Resolute:Orchestrator:UseTransactionalOutbox: is read when AddResolute runs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task builder_AddResolute_reads_the_hosts_configuration()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
