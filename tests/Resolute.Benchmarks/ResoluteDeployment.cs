@@ -180,14 +180,14 @@ public sealed class ResoluteDeployment : IAsyncDisposable
     }
 
     /// <summary>
-    /// Subscribes the client to the run events on a temporary queue of its own bus (MassTransit's public
-    /// <see cref="IReceiveEndpointConnector"/>): completion is pushed, nothing polls the runs.
+    /// Subscribes the client to the run events on a temporary queue of Resolute's bus (<see cref="IResoluteBus"/>, which
+    /// connects receive endpoints at run time): completion is pushed, nothing polls the runs.
     /// </summary>
     private static async Task<RunCompletions> ListenAsync(IHost host, bool countStarts, CancellationToken cancellationToken)
     {
         var runs = new RunCompletions();
-        var connector = host.Services.GetRequiredService<IReceiveEndpointConnector>();
-        var handle = connector.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("resolute-bench-events"), KebabCaseEndpointNameFormatter.Instance, (_, e) =>
+        var bus = host.Services.GetRequiredService<IResoluteBus>();
+        var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("resolute-bench-events"), KebabCaseEndpointNameFormatter.Instance, e =>
         {
             if (countStarts)
             {
