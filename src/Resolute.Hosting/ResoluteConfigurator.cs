@@ -113,7 +113,7 @@ public sealed class ResoluteConfigurator
     /// <c>ConnectionStrings:Resolute</c> when configured, else <paramref name="connectionString"/>, else
     /// <paramref name="defaultConnectionString"/>.
     /// </summary>
-    /// <param name="name">The database's name, for messages (e.g. <c>PostgreSql</c>).</param>
+    /// <param name="name">The database's name as its <c>Use…</c> method says it, for messages (e.g. <c>Postgres</c>).</param>
     /// <param name="create">Creates the provider for a connection string.</param>
     /// <param name="connectionString">The code's connection string, or null to read configuration.</param>
     /// <param name="defaultConnectionString">Used when neither configuration nor code gives one; null: required.</param>

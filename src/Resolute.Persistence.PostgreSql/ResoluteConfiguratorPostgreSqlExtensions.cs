@@ -15,6 +15,6 @@ public static class ResoluteConfiguratorPostgreSqlExtensions
     public static ResoluteConfigurator UsePostgres(this ResoluteConfigurator configurator, string? connectionString = null)
     {
         ArgumentNullException.ThrowIfNull(configurator);
-        return configurator.UseDatabase("PostgreSql", cs => new PostgreSqlDatabaseProvider(cs), connectionString);
+        return configurator.UseDatabase("Postgres", cs => new PostgreSqlDatabaseProvider(cs), connectionString);
     }
 }

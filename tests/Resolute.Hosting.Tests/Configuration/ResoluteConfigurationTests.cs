@@ -133,6 +133,7 @@ public sealed class ResoluteConfigurationTests
 
         Assert.Equal("ConnectionStrings:Resolute", error.Key);
         Assert.Contains("ConnectionStrings__Resolute", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UsePostgres(...)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
