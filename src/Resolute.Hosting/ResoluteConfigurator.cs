@@ -92,7 +92,7 @@ public sealed class ResoluteConfigurator
     /// </summary>
     /// <param name="name">The transport's name, for messages (e.g. <c>RabbitMq</c>).</param>
     /// <param name="configure">Configures the transport on the bus.</param>
-    public ResoluteConfigurator UseTransport(string name, Action<IBusRegistrationConfigurator<IResoluteBus>, IConfiguration> configure)
+    public ResoluteConfigurator UseTransport(string name, Action<IBusRegistrationConfigurator, IConfiguration> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
@@ -227,7 +227,7 @@ public sealed class ResoluteConfigurator
     }
 
     /// <summary>A transport set in code.</summary>
-    internal sealed record TransportRegistration(string Name, Action<IBusRegistrationConfigurator<IResoluteBus>, IConfiguration> Configure);
+    internal sealed record TransportRegistration(string Name, Action<IBusRegistrationConfigurator, IConfiguration> Configure);
 
     /// <summary>A database set in code.</summary>
     internal sealed record DatabaseRegistration(string Name, Func<string, ResoluteDatabaseProvider> Create, string? ConnectionString, string? DefaultConnectionString);

@@ -180,13 +180,13 @@ public sealed class ResoluteDeployment : IAsyncDisposable
     }
 
     /// <summary>
-    /// Subscribes the client to the run events on a temporary queue of Resolute's bus (<see cref="IResoluteBus"/>, which
+    /// Subscribes the client to the run events on a temporary queue of Resolute's bus (the host's only bus, which
     /// connects receive endpoints at run time): completion is pushed, nothing polls the runs.
     /// </summary>
     private static async Task<RunCompletions> ListenAsync(IHost host, bool countStarts, CancellationToken cancellationToken)
     {
         var runs = new RunCompletions();
-        var bus = host.Services.GetRequiredService<IResoluteBus>();
+        var bus = host.Services.GetRequiredService<IBus>();
         var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("resolute-bench-events"), KebabCaseEndpointNameFormatter.Instance, e =>
         {
             if (countStarts)

@@ -39,7 +39,7 @@ public sealed partial class ReadmeSnippetTests
 
         await using var provider = builder.Services.BuildServiceProvider();
         Assert.NotNull(provider.GetRequiredService<IFlowClient>());
-        Assert.NotNull(provider.GetRequiredService<IResoluteBus>());
+        Assert.NotNull(provider.GetRequiredService<IBus>());
     }
 
     [Fact]

@@ -45,11 +45,11 @@ public static class ResoluteHealthChecks
 
     /// <summary>
     /// MassTransit's health check of the bus Resolute is on, registered by <c>AddMassTransit</c> (tags <c>ready</c>,
-    /// <c>masstransit</c>) and named after the bus: this one (<see cref="IResoluteBus"/>) where <c>services.AddResolute</c>
-    /// created it; <see cref="ApplicationBus"/> where Resolute joined the application's bus.
+    /// <c>masstransit</c>) and named after the bus: this one for the container's bus (<c>IBus</c>);
+    /// <see cref="ResoluteBus"/> where Resolute has a bus of its own beside the application's (<see cref="IResoluteBus"/>).
     /// </summary>
-    public const string Bus = "masstransit-resolute-bus";
+    public const string Bus = "masstransit-bus";
 
-    /// <summary>MassTransit's health check of the application's own bus (<c>IBus</c>), when Resolute is on it (<c>x.AddResolute</c>).</summary>
-    public const string ApplicationBus = "masstransit-bus";
+    /// <summary>MassTransit's health check of <see cref="IResoluteBus"/>, Resolute's bus beside the application's.</summary>
+    public const string ResoluteBus = "masstransit-resolute-bus";
 }

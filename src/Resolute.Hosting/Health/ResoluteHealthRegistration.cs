@@ -69,8 +69,8 @@ internal static class ResoluteHealthRegistration
             }
         }
 
-        // The broker: MassTransit's AddMassTransit already registers its bus check ("masstransit-resolute-bus" or, on the
-        // application's bus, "masstransit-bus"; tags "ready" and
+        // The broker: MassTransit's AddMassTransit already registers its bus check ("masstransit-bus", or for a bus of
+        // Resolute's own beside the application's, "masstransit-resolute-bus"; tags "ready" and
         // "masstransit"); it is not duplicated here.
 
         // The drain: MassTransit lets running consumers finish for ConsumerStopTimeout, then cancels their

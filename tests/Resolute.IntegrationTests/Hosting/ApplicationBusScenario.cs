@@ -11,7 +11,7 @@ namespace Resolute.IntegrationTests.Hosting;
 /// <summary>
 /// Resolute inside an application that has its own MassTransit bus and consumers, on real RabbitMQ and PostgreSQL, in
 /// each of the three forms: on the application's bus (<c>x.AddResolute</c>), on a bus of its own created by
-/// <c>services.AddResolute</c> (before or after the application's <c>AddMassTransit</c>), and on a MultiBus bus the
+/// <c>services.AddResolute</c> (after the application's <c>AddMassTransit</c>, so a second one), and on a MultiBus bus the
 /// application configures. In each, a run completes and the application's own consumer gets its message.
 /// </summary>
 [Trait("Area", "Hosting")]
@@ -31,7 +31,6 @@ public sealed class ApplicationBusScenario : IAsyncLifetime
     {
         OnTheApplicationsBus,
         OwnBusAddedAfterTheApplicationsBus,
-        OwnBusAddedBeforeTheApplicationsBus,
         MultiBusConfiguredByTheApplication,
     }
 
@@ -42,7 +41,6 @@ public sealed class ApplicationBusScenario : IAsyncLifetime
     [Theory]
     [InlineData(Form.OnTheApplicationsBus)]
     [InlineData(Form.OwnBusAddedAfterTheApplicationsBus)]
-    [InlineData(Form.OwnBusAddedBeforeTheApplicationsBus)]
     [InlineData(Form.MultiBusConfiguredByTheApplication)]
     public async Task A_run_completes_and_the_applications_own_consumer_gets_its_message(Form form)
     {
@@ -98,10 +96,6 @@ public sealed class ApplicationBusScenario : IAsyncLifetime
             case Form.OwnBusAddedAfterTheApplicationsBus:
                 ApplicationBus(services);
                 services.AddResolute(r => Resolute(r.UseRabbitMq(_servers.RabbitMqUri)));
-                break;
-            case Form.OwnBusAddedBeforeTheApplicationsBus:
-                services.AddResolute(r => Resolute(r.UseRabbitMq(_servers.RabbitMqUri)));
-                ApplicationBus(services);
                 break;
             case Form.MultiBusConfiguredByTheApplication:
                 ApplicationBus(services);

@@ -76,7 +76,7 @@ public abstract class EngineCluster : IAsyncLifetime
     public IFlowClient Client => Service<IFlowClient>();
 
     /// <summary>The in-test client host's bus: publish wire messages as any producer would.</summary>
-    public IBus Bus => Service<IResoluteBus>();
+    public IBus Bus => Service<IBus>();
 
     /// <summary>The orchestrator process.</summary>
     public TestHostProcess Orchestrator => _orchestrator ?? throw new InvalidOperationException("The cluster has not started.");
