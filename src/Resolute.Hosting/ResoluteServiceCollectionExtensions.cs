@@ -32,8 +32,8 @@ public static class ResoluteServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// An application with its own bus calls its <c>AddMassTransit(...)</c> first: MassTransit allows one default bus per
-    /// container, and this method takes it when it is free (a MultiBus bus costs about a quarter of the distributed
-    /// throughput, measured by the benchmark). Or it puts Resolute on its bus with <c>x.AddResolute(...)</c>.
+    /// container, and this method takes it when it is free (a MultiBus bus came out slower on the distributed benchmark;
+    /// see docs/hosting.md). Or it puts Resolute on its bus with <c>x.AddResolute(...)</c>.
     /// The orchestrator role also runs the flows' cron schedules (Quartz on the saga database, clustered on PostgreSQL and
     /// SQL Server).
     /// </remarks>
