@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Resolute.Contracts;
+using Resolute.Diagnostics;
 using Resolute.Serialization;
 
 namespace Resolute.Client;
@@ -36,6 +37,8 @@ public sealed class BusFlowClient : IFlowClient
             JsonElement element => element.GetRawText(),
             _ => JsonSerializer.Serialize(input, input.GetType(), ResoluteJson.Options),
         };
+        // The run's trace begins here (under the caller's current span, if any).
+        using var span = ResoluteTelemetry.StartRequestSpan("start", flowName, runId);
         await _bus.Publish(new StartFlow
         {
             RunId = runId,
@@ -44,6 +47,12 @@ public sealed class BusFlowClient : IFlowClient
             IdempotencyKey = options?.IdempotencyKey,
             RequestedAt = _time.GetUtcNow(),
             RequestedBy = options?.RequestedBy ?? "client",
+        }, context =>
+        {
+            if (span is not null)
+            {
+                context.Headers.Set(ResoluteTelemetry.MassTransitActivityHeader, span.Id);
+            }
         }, cancellationToken).ConfigureAwait(false);
         return runId;
     }

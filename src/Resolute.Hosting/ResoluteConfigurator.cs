@@ -57,6 +57,8 @@ public sealed class ResoluteConfigurator
 
     internal List<Action<ResoluteHealthOptions>> HealthActions { get; } = [];
 
+    internal List<Action<ResoluteTelemetryOptions>> TelemetryActions { get; } = [];
+
     /// <summary>Registers a flow. Its nodes run on <paramref name="taskQueue"/> (default <c>resolute-nodes</c>) unless a node names its own queue.</summary>
     public ResoluteConfigurator AddFlow(Flow flow, string? taskQueue = null)
     {
@@ -223,6 +225,18 @@ public sealed class ResoluteConfigurator
     {
         ArgumentNullException.ThrowIfNull(configure);
         HealthActions.Add(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Adjusts how Resolute reports to OpenTelemetry (section <c>Resolute:Telemetry</c>): whether it registers the OTLP
+    /// exporter, how often the orchestrator samples its gauges. Exporting itself follows the standard <c>OTEL_*</c>
+    /// variables; see <see cref="ResoluteTelemetryOptions"/>.
+    /// </summary>
+    public ResoluteConfigurator ConfigureTelemetry(Action<ResoluteTelemetryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        TelemetryActions.Add(configure);
         return this;
     }
 

@@ -116,14 +116,27 @@ public static class EnrichIssuesFlow
         return Task.FromResult(new IssuesFetched(issues));
     }
 
-    private static Task<JiraEnrichOutput> EnrichFromJiraAsync(IssueIds input, NodeContext context) =>
-        Task.FromResult(new JiraEnrichOutput(input.Ids.ToDictionary(id => id, id => new JiraData(Number(id) % 2 == 1 ? "open" : "done", Number(id)))));
+    // The enrich nodes stand for calls to remote APIs: each takes a moment, so the parallel step's nodes visibly overlap
+    // (in traces too).
+    private static readonly TimeSpan ApiLatency = TimeSpan.FromMilliseconds(300);
 
-    private static Task<SlackEnrichOutput> EnrichFromSlackAsync(IssueIds input, NodeContext context) =>
-        Task.FromResult(new SlackEnrichOutput(input.Ids.ToDictionary(id => id, id => new SlackData(3 * Number(id), $"#{Project(id)}"))));
+    private static async Task<JiraEnrichOutput> EnrichFromJiraAsync(IssueIds input, NodeContext context)
+    {
+        await Task.Delay(ApiLatency, context.CancellationToken).ConfigureAwait(false);
+        return new JiraEnrichOutput(input.Ids.ToDictionary(id => id, id => new JiraData(Number(id) % 2 == 1 ? "open" : "done", Number(id))));
+    }
 
-    private static Task<PrEnrichOutput> EnrichFromGithubAsync(IssueIds input, NodeContext context) =>
-        Task.FromResult(new PrEnrichOutput(input.Ids.ToDictionary(id => id, id => new PrData(Number(id) % 3, $"dev-{Number(id)}"))));
+    private static async Task<SlackEnrichOutput> EnrichFromSlackAsync(IssueIds input, NodeContext context)
+    {
+        await Task.Delay(ApiLatency, context.CancellationToken).ConfigureAwait(false);
+        return new SlackEnrichOutput(input.Ids.ToDictionary(id => id, id => new SlackData(3 * Number(id), $"#{Project(id)}")));
+    }
+
+    private static async Task<PrEnrichOutput> EnrichFromGithubAsync(IssueIds input, NodeContext context)
+    {
+        await Task.Delay(ApiLatency, context.CancellationToken).ConfigureAwait(false);
+        return new PrEnrichOutput(input.Ids.ToDictionary(id => id, id => new PrData(Number(id) % 3, $"dev-{Number(id)}")));
+    }
 
     private static Task<MergeOutput> MergeEnrichmentsAsync(MergeInput input, NodeContext context) =>
         Task.FromResult(new MergeOutput(input.Issues

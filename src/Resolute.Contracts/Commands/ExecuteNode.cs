@@ -54,4 +54,11 @@ public sealed record ExecuteNode
     /// orchestrator reserves a new slot. This is what keeps a backlog from starting all at once.
     /// </summary>
     public DateTimeOffset? StartBy { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span the attempt belongs under — its step's, or its compensation's — so that the
+    /// worker's node span joins the run's trace whichever message, replica or restart dispatched it. Null when the run
+    /// is not traced.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

@@ -26,6 +26,7 @@ internal static class ResoluteOptionsRegistration
         Add(services, code.OutboxActions, settings.Configuration, ResoluteConfigurationKeys.Outbox, ResoluteOptionsValidation.Outbox);
         Add(services, code.ClientActions, settings.Configuration, ResoluteConfigurationKeys.Client, ResoluteOptionsValidation.Client);
         Add(services, code.HealthActions, settings.Configuration, ResoluteConfigurationKeys.Health, ResoluteOptionsValidation.Health);
+        Add(services, code.TelemetryActions, settings.Configuration, ResoluteConfigurationKeys.Telemetry, ResoluteOptionsValidation.Telemetry);
 
         // The client talks to the orchestrator's queues unless it was told other names.
         services.AddOptions<FlowClientOptions>().PostConfigure<IOptions<OrchestratorOptions>>((client, orchestrator) =>

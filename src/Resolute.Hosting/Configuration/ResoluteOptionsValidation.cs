@@ -46,6 +46,8 @@ internal static class ResoluteOptionsValidation
 
     public static void Health(ResoluteHealthOptions o) => o.Validate();
 
+    public static void Telemetry(ResoluteTelemetryOptions o) => o.Validate();
+
     public static void Outbox(ResoluteOutboxOptions o) => o.Validate();
 
     public static void Client(FlowClientOptions o)

@@ -54,6 +54,8 @@ internal sealed class ResoluteSettings
 
     public ResoluteHealthOptions Health { get; private set; } = new();
 
+    public ResoluteTelemetryOptions Telemetry { get; private set; } = new();
+
     /// <summary>Resolves and checks every setting; throws <see cref="ResoluteConfigurationException"/> naming the first bad key.</summary>
     public static ResoluteSettings Resolve(ResoluteConfigurator code)
     {
@@ -68,6 +70,7 @@ internal sealed class ResoluteSettings
         settings.Outbox = Bind(code.OutboxActions, configuration, ResoluteConfigurationKeys.Outbox, ResoluteOptionsValidation.Outbox);
         settings.Client = Bind(code.ClientActions, configuration, ResoluteConfigurationKeys.Client, ResoluteOptionsValidation.Client);
         settings.Health = Bind(code.HealthActions, configuration, ResoluteConfigurationKeys.Health, ResoluteOptionsValidation.Health);
+        settings.Telemetry = Bind(code.TelemetryActions, configuration, ResoluteConfigurationKeys.Telemetry, ResoluteOptionsValidation.Telemetry);
         return settings;
     }
 

@@ -6,6 +6,7 @@ using Resolute.Orchestration;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Schedules;
+using Resolute.Orchestration.Telemetry;
 using Resolute.Orchestration.Timers;
 using Resolute.Persistence.EntityFrameworkCore;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -67,8 +68,10 @@ internal sealed partial class ResoluteEndpointConnector(
                     e.UseInMemoryOutbox(context);
                 }
 
-                // Next to the saga repository: a run's timer is armed right after its transaction committed.
+                // Next to the saga repository: a run's timer is armed, and its spans and metrics reported, right after
+                // its transaction committed.
                 e.UseRunWakeArming(context);
+                e.UseRunTelemetry(context);
 
                 // StartFlow from any producer: plain application/json (its fields) as well as the MassTransit envelope.
                 e.UseStartFlowJson();

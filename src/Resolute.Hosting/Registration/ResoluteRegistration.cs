@@ -125,6 +125,7 @@ internal static class ResoluteRegistration
         }
 
         Health.ResoluteHealthRegistration.Add(services, plan, settings.Health.CheckTimeout);
+        Telemetry.ResoluteTelemetryRegistration.Add(services, plan, settings);
     }
 
     /// <summary>Fails the start when a structural orchestrator setting was changed after <c>AddResolute</c> decided on it.</summary>

@@ -13,6 +13,7 @@ internal static class CompensationPolicy
     public static void Begin(RunTurn turn)
     {
         var state = turn.State;
+        RunTracing.StepEnded(turn);
         state.CompensationQueue.Clear();
         for (var i = state.Completions.Count - 1; i >= 0; i--)
         {
@@ -36,11 +37,13 @@ internal static class CompensationPolicy
             state.CompensationQueue.RemoveAt(0);
             var node = turn.Flow.GetNode(next.CompensationNode);
             var attempt = turn.NewAttempt(node.Name, next.StepName, 1, isCompensation: true, compensatesNode: next.ForNode);
+            RunTracing.CompensationBegan(turn, node.Name);
             if (!NodeInputs.TryCompute(turn, node, out var json, out var error))
             {
                 attempt.Error = error;
                 turn.End(attempt, NodeExecutionOutcome.Failed);
                 state.CompensationErrors.Add(turn.RunError(next.StepName, node.Name, 1, error!));
+                RunTracing.CompensationEnded(turn, "Failed", next.ForNode, error);
                 continue;
             }
 
@@ -66,6 +69,7 @@ internal static class CompensationPolicy
         attempt.StartedAt = reply.StartedAt;
         attempt.WorkerId = reply.WorkerId;
         turn.End(attempt, NodeExecutionOutcome.Completed, reply.CompletedAt);
+        RunTracing.CompensationEnded(turn, "Completed", attempt.CompensatesNode ?? string.Empty, null);
         turn.Publish(new FlowRunCompensationCompleted
         {
             RunId = turn.State.RunId,
@@ -80,6 +84,7 @@ internal static class CompensationPolicy
     public static void FailedForGood(RunTurn turn, NodeExecution attempt, RunError error)
     {
         turn.State.CompensationErrors.Add(error);
+        RunTracing.CompensationEnded(turn, "Failed", attempt.CompensatesNode ?? string.Empty, error.Error);
         turn.Publish(new FlowRunCompensationFailed
         {
             RunId = turn.State.RunId,

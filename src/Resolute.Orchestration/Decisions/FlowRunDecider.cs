@@ -37,14 +37,25 @@ public sealed class FlowRunDecider
     }
 
     /// <summary>A new run: look the flow up, read the input, dispatch the first step.</summary>
-    public FlowRunDecision Start(FlowRun run, StartFlow message)
+    /// <param name="run">The new saga instance.</param>
+    /// <param name="message">The start request.</param>
+    /// <param name="trace">
+    /// The run's place in its trace, taken from the start message (<see cref="Telemetry.RunTraceStart"/>); null when the run is
+    /// not traced. Its start time is set here.
+    /// </param>
+    public FlowRunDecision Start(FlowRun run, StartFlow message, RunTrace? trace = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(message);
         var now = _time.GetUtcNow();
         run.IdempotencyKey = message.IdempotencyKey;
         run.CreatedAt = now;
-        var state = new RunState { RunId = message.RunId, FlowName = message.FlowName ?? string.Empty, Status = RunStatus.Running };
+        var state = new RunState { RunId = message.RunId, FlowName = message.FlowName ?? string.Empty, Status = RunStatus.Running, Trace = trace };
+        if (trace is not null)
+        {
+            trace.StartedAt = now;
+        }
+
         _registry.TryGet(message.FlowName ?? string.Empty, out var registered);
         var turn = new RunTurn(state, string.IsNullOrWhiteSpace(message.FlowName) ? null : registered, now, _options, _newExecutionId);
         turn.MarkDataChanged();

@@ -1,6 +1,7 @@
 using Resolute.Contracts;
 using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
+using Resolute.Orchestration.Telemetry;
 
 namespace Resolute.Orchestration.Decisions;
 
@@ -24,6 +25,12 @@ public sealed class FlowRunDecision
     /// the slots to <see cref="FlowRunDecider.RateLimitSlotsReserved"/>, which sends or schedules each attempt.
     /// </summary>
     public List<RateLimitRequest> RateLimitRequests { get; } = [];
+
+    /// <summary>Spans of the run that ended with this message, exported once it committed (empty when the run is not traced).</summary>
+    public List<RunSpanRecord> Spans { get; } = [];
+
+    /// <summary>Rate-limit waits that ended with this message (a metric).</summary>
+    public List<RateLimitWaitRecord> RateLimitWaits { get; } = [];
 
     /// <summary>The run's status afterwards.</summary>
     public RunStatus Status { get; set; }
@@ -51,6 +58,10 @@ public sealed class FlowRunDecision
         merged.EndedExecutions.AddRange(EndedExecutions);
         merged.EndedExecutions.AddRange(next.EndedExecutions);
         merged.RateLimitRequests.AddRange(next.RateLimitRequests);
+        merged.Spans.AddRange(Spans);
+        merged.Spans.AddRange(next.Spans);
+        merged.RateLimitWaits.AddRange(RateLimitWaits);
+        merged.RateLimitWaits.AddRange(next.RateLimitWaits);
         return merged;
     }
 }

@@ -23,6 +23,12 @@ internal static class NodeDispatcher
             turn.State.Open.Add(attempt);
         }
 
+        if (attempt.Outcome == NodeExecutionOutcome.RetryScheduled)
+        {
+            // The back-off is over (DispatchedAt is when the retry was decided).
+            RunTracing.WaitEnded(turn, attempt, WaitKinds.Retry, attempt.DispatchedAt, "Dispatched");
+        }
+
         if (NodeRateLimit.Of(turn.Flow, node) is { } limit)
         {
             Wait(turn, attempt, limit);
@@ -83,6 +89,7 @@ internal static class NodeDispatcher
         {
             attempt.RateLimitWait += turn.Now - since;
             attempt.WaitingSince = null;
+            RunTracing.WaitEnded(turn, attempt, WaitKinds.RateLimit, since, "Dispatched");
         }
 
         attempt.Outcome = NodeExecutionOutcome.Pending;
@@ -107,6 +114,7 @@ internal static class NodeDispatcher
             DispatchedAt = turn.Now,
             RateLimitSlot = slot,
             StartBy = startBy,
+            TraceParent = RunTracing.TraceParentOf(turn, attempt),
         }));
     }
 }

@@ -14,6 +14,9 @@ internal static class PlanWalker
     {
         var state = turn.State;
         var instructions = turn.Flow.Plan.Instructions;
+
+        // The step that was running (if any) joined: its span ends here.
+        RunTracing.StepEnded(turn);
         while (true)
         {
             if (state.Cursor >= instructions.Count)
@@ -49,6 +52,7 @@ internal static class PlanWalker
                 case ExecuteInstruction execute:
                     state.CurrentStep = execute.Step.Name;
                     state.Cursor = index + 1;
+                    RunTracing.StepBegan(turn, execute.Step.Name);
                     DispatchStep(turn, execute.Step);
                     return;
 

@@ -13,6 +13,7 @@ internal static class RunEnding
         state.Status = RunStatus.Completed;
         state.EndedAt = turn.Now;
         state.CurrentStep = null;
+        RunTracing.RunEnded(turn);
         turn.Publish(new FlowRunCompleted
         {
             RunId = state.RunId,
@@ -43,6 +44,7 @@ internal static class RunEnding
 
         state.Status = status;
         state.EndedAt = turn.Now;
+        RunTracing.RunEnded(turn);
         turn.Publish(new FlowRunFailed
         {
             RunId = state.RunId,

@@ -66,6 +66,16 @@ internal sealed class RunTurn
     /// <summary>Ends an open attempt (or one that never opened) with <paramref name="outcome"/>: it leaves the run and goes to the history.</summary>
     public void End(NodeExecution attempt, NodeExecutionOutcome outcome, DateTimeOffset? endedAt = null)
     {
+        // A retry or a rate-limited attempt that never got sent: its wait ends here.
+        if (attempt.Outcome == NodeExecutionOutcome.RetryScheduled)
+        {
+            RunTracing.WaitEnded(this, attempt, WaitKinds.Retry, attempt.DispatchedAt, outcome.ToString());
+        }
+        else if (attempt.Outcome == NodeExecutionOutcome.WaitingForRateLimit && attempt.WaitingSince is { } since)
+        {
+            RunTracing.WaitEnded(this, attempt, WaitKinds.RateLimit, since, outcome.ToString());
+        }
+
         attempt.Outcome = outcome;
         attempt.EndedAt = endedAt ?? Now;
         attempt.RetryAt = null;

@@ -56,6 +56,9 @@ public sealed class RunState
     /// <summary>When the run ended.</summary>
     public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>The run's trace (ids and open spans); null when the run is not traced.</summary>
+    public RunTrace? Trace { get; set; }
+
     /// <summary>When the run needs the orchestrator without a message: the earliest retry time or deadline of an open attempt.</summary>
     public DateTimeOffset? NextWakeAt
     {

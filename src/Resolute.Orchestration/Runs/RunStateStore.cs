@@ -36,6 +36,7 @@ public static class RunStateStore
             CancelReason = progress.CancelReason,
             ExecutionCount = progress.ExecutionCount,
             EndedAt = row.EndedAt,
+            Trace = progress.Trace,
         };
     }
 
@@ -115,6 +116,7 @@ public static class RunStateStore
             CompensationErrors = state.CompensationErrors.Count == 0 ? null : state.CompensationErrors,
             CancelReason = state.CancelReason,
             ExecutionCount = state.ExecutionCount,
+            Trace = state.Trace,
         },
         ResoluteJson.Options);
 
@@ -145,6 +147,9 @@ public static class RunStateStore
         public string? CancelReason { get; set; }
 
         public int ExecutionCount { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public RunTrace? Trace { get; set; }
 
         // Only read, to recognise the format of older versions.
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -4,6 +4,7 @@ using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
+using Resolute.Orchestration.Telemetry;
 using Resolute.Orchestration.Timers;
 
 namespace Resolute.Orchestration.Sagas;
@@ -20,10 +21,18 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     private readonly IFlowRunEmitter _emitter;
     private readonly IFlowRunHistory _history;
     private readonly IRateLimitLedger _rateLimits;
+    private readonly FlowRunMetrics? _metrics;
 
     /// <summary>Builds the state machine.</summary>
-    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunHistory history, IRateLimitLedger rateLimits, ILogger<FlowRunStateMachine> logger)
+    /// <param name="decider">The run rules.</param>
+    /// <param name="emitter">Sends the commands and events a decision asks for.</param>
+    /// <param name="history">Stores attempts that ended.</param>
+    /// <param name="rateLimits">Reserves rate-limit slots.</param>
+    /// <param name="logger">The saga's logger; every message is logged in a scope with the run id and flow.</param>
+    /// <param name="metrics">Run counters and durations; null to record none.</param>
+    public FlowRunStateMachine(FlowRunDecider decider, IFlowRunEmitter emitter, IFlowRunHistory history, IRateLimitLedger rateLimits, ILogger<FlowRunStateMachine> logger, FlowRunMetrics? metrics = null)
     {
+        _metrics = metrics;
         _decider = decider;
         _emitter = emitter;
         _history = history;
@@ -61,7 +70,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         });
 
         Initially(
-            When(StartRequested).ThenAsync(c => Handle(c, () => _decider.Start(c.Saga, c.Message))));
+            When(StartRequested).ThenAsync(c => Handle(c, () => _decider.Start(c.Saga, c.Message, RunTraceStart.Begin(c)))));
 
         DuringAny(
             Ignore(StartRequested),
@@ -119,6 +128,8 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
     private async Task Handle<TMessage>(BehaviorContext<FlowRun, TMessage> context, Func<FlowRunDecision> decide)
         where TMessage : class
     {
+        var statusBefore = string.IsNullOrEmpty(context.Saga.CurrentState) || context.Saga.CurrentState == Initial.Name ? (RunStatus?)null : context.Saga.Status;
+        using var scope = FlowRunLog.RunScope(_logger, context.Saga.CorrelationId, context.Saga.FlowName.Length > 0 ? context.Saga.FlowName : (context.Message as StartFlow)?.FlowName);
         var decision = decide();
         if (decision.RateLimitRequests.Count > 0)
         {
@@ -142,6 +153,21 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
 
         // Armed on the timer loop once this transaction committed, so the retry or deadline fires on time.
         RunWakeAfterCommit.Note(context, context.Saga.NextWakeAt);
+
+        // Spans and metrics too are reported only once the transaction committed (a retried message reports once).
+        var ended = statusBefore is not RunStatus.Completed and not RunStatus.Failed and not RunStatus.CompensationFailed and not RunStatus.Cancelled
+                    && decision.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled;
+        var report = new RunTelemetryReport(
+            context.Saga.FlowName,
+            Started: statusBefore is null && !decision.Ignored,
+            Ended: ended ? decision.Status : null,
+            Duration: ended ? (context.Saga.EndedAt ?? context.Saga.UpdatedAt) - context.Saga.CreatedAt : TimeSpan.Zero,
+            decision.Spans,
+            decision.RateLimitWaits);
+        if (!report.IsEmpty)
+        {
+            RunTelemetryAfterCommit.Note(context, report, _metrics);
+        }
 
         var target = StateOf(decision.Status);
         if (!Equals(context.Saga.CurrentState, target.Name))

@@ -1,6 +1,7 @@
 using MassTransit;
 using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.Telemetry;
 
 namespace Resolute.Orchestration.Sagas;
 
@@ -29,7 +30,7 @@ public sealed class ConsumeContextEmitter : IFlowRunEmitter
         foreach (var dispatch in decision.Dispatches)
         {
             var endpoint = await context.GetSendEndpoint(QueueNames.Address(dispatch.TaskQueue)).ConfigureAwait(false);
-            await endpoint.Send(dispatch.Command, context.CancellationToken).ConfigureAwait(false);
+            await RunTraceSending.SendAsync(endpoint, dispatch.Command, typeof(ExecuteNode), null, context.CancellationToken).ConfigureAwait(false);
         }
 
         foreach (var runEvent in decision.Events)

@@ -1,19 +1,16 @@
 using System.Diagnostics.Metrics;
+using Resolute.Diagnostics;
 
 namespace Resolute.Orchestration.Schedules;
 
 /// <summary>
-/// Counters of the schedule runner, in the meter <see cref="MeterName"/> (for OpenTelemetry / dotnet-counters), each
-/// tagged with the flow: ticks started (<c>resolute.schedule.ticks.started</c>), skipped because the previous run was
+/// Counters of the schedule runner, in Resolute's meter (<see cref="ResoluteTelemetry.Name"/>; for OpenTelemetry /
+/// dotnet-counters), each tagged with the flow (<see cref="ResoluteAttributes.Flow"/>): ticks started (<c>resolute.schedule.ticks.started</c>), skipped because the previous run was
 /// still running (<c>resolute.schedule.ticks.skipped</c>) and buffered (<c>resolute.schedule.ticks.buffered</c>). The
 /// totals of this process are also readable here.
 /// </summary>
-public sealed class ScheduleMetrics : IDisposable
+public sealed class ScheduleMetrics
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "Resolute.Schedules";
-
-    private readonly Meter _meter;
     private readonly Counter<long> _started;
     private readonly Counter<long> _skipped;
     private readonly Counter<long> _buffered;
@@ -25,10 +22,11 @@ public sealed class ScheduleMetrics : IDisposable
     public ScheduleMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(MeterName);
-        _started = _meter.CreateCounter<long>("resolute.schedule.ticks.started", "{tick}", "Schedule ticks that published a StartFlow.");
-        _skipped = _meter.CreateCounter<long>("resolute.schedule.ticks.skipped", "{tick}", "Schedule ticks skipped because the previous scheduled run was still running.");
-        _buffered = _meter.CreateCounter<long>("resolute.schedule.ticks.buffered", "{tick}", "Schedule ticks held back until the previous scheduled run ended.");
+        // The factory owns the meter (and shares it with Resolute's other instruments): it is not disposed here.
+        var meter = meterFactory.Create(ResoluteTelemetry.Name);
+        _started = meter.CreateCounter<long>("resolute.schedule.ticks.started", "{tick}", "Schedule ticks that published a StartFlow.");
+        _skipped = meter.CreateCounter<long>("resolute.schedule.ticks.skipped", "{tick}", "Schedule ticks skipped because the previous scheduled run was still running.");
+        _buffered = meter.CreateCounter<long>("resolute.schedule.ticks.buffered", "{tick}", "Schedule ticks held back until the previous scheduled run ended.");
     }
 
     /// <summary>Ticks started by this process.</summary>
@@ -44,23 +42,20 @@ public sealed class ScheduleMetrics : IDisposable
     public void TickStarted(string flowName)
     {
         Interlocked.Increment(ref _startedTotal);
-        _started.Add(1, new KeyValuePair<string, object?>("flow", flowName));
+        _started.Add(1, new KeyValuePair<string, object?>(ResoluteAttributes.Flow, flowName));
     }
 
     /// <summary>Counts a skipped tick.</summary>
     public void TickSkipped(string flowName)
     {
         Interlocked.Increment(ref _skippedTotal);
-        _skipped.Add(1, new KeyValuePair<string, object?>("flow", flowName));
+        _skipped.Add(1, new KeyValuePair<string, object?>(ResoluteAttributes.Flow, flowName));
     }
 
     /// <summary>Counts a buffered tick.</summary>
     public void TickBuffered(string flowName)
     {
         Interlocked.Increment(ref _bufferedTotal);
-        _buffered.Add(1, new KeyValuePair<string, object?>("flow", flowName));
+        _buffered.Add(1, new KeyValuePair<string, object?>(ResoluteAttributes.Flow, flowName));
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _meter.Dispose();
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
+using Resolute.Orchestration.Telemetry;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
@@ -356,7 +357,7 @@ internal static class OutboxTransport
         if (row.Kind == OutboxMessageKind.Send)
         {
             var endpoint = await sendEndpoints.GetSendEndpoint(QueueNames.Address(row.DestinationQueue!)).ConfigureAwait(false);
-            await endpoint.Send(message, messageType, Pipe.Execute<SendContext>(c => c.MessageId = messageId), cancellationToken).ConfigureAwait(false);
+            await RunTraceSending.SendAsync(endpoint, message, messageType, c => c.MessageId = messageId, cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -5,6 +5,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
+using Resolute.Diagnostics;
 using Resolute.Serialization;
 
 namespace Resolute.Workers.Consumers;
@@ -31,6 +32,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     private readonly ILoggerFactory _loggerFactory;
     private readonly RunningNodes _running;
     private readonly IServiceScopeFactory _scopes;
+    private readonly NodeMetrics? _metrics;
 
     /// <summary>Creates the consumer.</summary>
     /// <param name="registry">The flows this worker runs.</param>
@@ -39,8 +41,10 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     /// <param name="loggerFactory">Loggers for the consumer and the nodes.</param>
     /// <param name="running">The attempts in progress, for cancellation.</param>
     /// <param name="scopes">The root container's scope factory: each attempt runs in a scope of its own.</param>
-    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running, IServiceScopeFactory scopes)
+    /// <param name="metrics">Attempt counts, durations and queue waits; null to record none.</param>
+    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running, IServiceScopeFactory scopes, NodeMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(scopes);
         _scopes = scopes;
@@ -57,30 +61,53 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = context.Message;
-        var startedAt = _time.GetUtcNow();
-        var queue = context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/');
+        // The queue is the address's last segment (a RabbitMQ address has the virtual host before it).
+        var queue = context.ReceiveContext.InputAddress?.AbsolutePath.TrimEnd('/').Split('/')[^1] ?? string.Empty;
+        var received = _time.GetUtcNow();
+        if (command.DispatchedAt != default)
+        {
+            _metrics?.Dequeued(queue, received - command.DispatchedAt);
+        }
+
+        using var scope = AttemptScope(_logger, command.RunId, command.FlowName, command.NodeName, command.Attempt);
+        using var activity = StartSpan(command, queue);
+        var attempt = new Attempt(context, queue, activity, received);
+        try
+        {
+            await RunAsync(attempt).ConfigureAwait(false);
+        }
+        finally
+        {
+            var outcome = attempt.Outcome ?? "Interrupted";
+            activity?.SetTag(ResoluteAttributes.Outcome, outcome);
+            _metrics?.AttemptEnded(command.FlowName, command.NodeName, outcome, _time.GetUtcNow() - attempt.StartedAt);
+        }
+    }
+
+    private async Task RunAsync(Attempt attempt)
+    {
+        var context = attempt.Context;
+        var command = context.Message;
+        var queue = attempt.Queue;
 
         if (!_registry.TryGet(command.FlowName, out var registered))
         {
-            await FailAsync(context, startedAt, queue, ErrorTypes.UnknownFlow,
-                $"Worker '{_options.WorkerId}' (queue '{queue}') does not know flow '{command.FlowName}'; it knows {_registry.DescribeNames()}. Register the flow on the workers of this queue.",
-                retryable: false).ConfigureAwait(false);
+            await RejectAsync(attempt, ErrorTypes.UnknownFlow,
+                $"Worker '{_options.WorkerId}' (queue '{queue}') does not know flow '{command.FlowName}'; it knows {_registry.DescribeNames()}. Register the flow on the workers of this queue.").ConfigureAwait(false);
             return;
         }
 
         if (registered.Flow.Version != command.FlowVersion)
         {
-            await FailAsync(context, startedAt, queue, ErrorTypes.FlowVersionMismatch,
-                $"Worker '{_options.WorkerId}' has flow '{command.FlowName}' version {registered.Flow.Version}, but the command is for version {command.FlowVersion}. Deploy the same flow definition to orchestrator and workers.",
-                retryable: false).ConfigureAwait(false);
+            await RejectAsync(attempt, ErrorTypes.FlowVersionMismatch,
+                $"Worker '{_options.WorkerId}' has flow '{command.FlowName}' version {registered.Flow.Version}, but the command is for version {command.FlowVersion}. Deploy the same flow definition to orchestrator and workers.").ConfigureAwait(false);
             return;
         }
 
         if (!registered.Flow.TryGetNode(command.NodeName, out var node))
         {
-            await FailAsync(context, startedAt, queue, ErrorTypes.UnknownNode,
-                $"Flow '{command.FlowName}' on worker '{_options.WorkerId}' has no node '{command.NodeName}'.",
-                retryable: false).ConfigureAwait(false);
+            await RejectAsync(attempt, ErrorTypes.UnknownNode,
+                $"Flow '{command.FlowName}' on worker '{_options.WorkerId}' has no node '{command.NodeName}'.").ConfigureAwait(false);
             return;
         }
 
@@ -91,9 +118,8 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
-            await FailAsync(context, startedAt, queue, ErrorTypes.InvalidInput,
-                $"The input of node '{node.Name}' does not read as {ResoluteJson.DisplayName(node.InputType)}: {e.Message}",
-                retryable: false).ConfigureAwait(false);
+            await RejectAsync(attempt, ErrorTypes.InvalidInput,
+                $"The input of node '{node.Name}' does not read as {ResoluteJson.DisplayName(node.InputType)}: {e.Message}").ConfigureAwait(false);
             return;
         }
 
@@ -102,6 +128,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         if (command.StartBy is { } startBy && command.RateLimitSlot is { } slot && _time.GetUtcNow() is var now && now > startBy)
         {
             StartWindowMissed(_logger, command.NodeName, command.Attempt, command.RunId, now - startBy);
+            attempt.Outcome = "StartMissed";
             await context.Publish(new NodeStartMissed
             {
                 RunId = command.RunId,
@@ -120,14 +147,8 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         timeout.CancelAfter(command.Timeout);
         using var running = _running.Register(command.ExecutionId, timeout);
         var nodeLogger = _loggerFactory.CreateLogger($"Resolute.Nodes.{command.FlowName}.{command.NodeName}");
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["RunId"] = command.RunId, ["Node"] = command.NodeName, ["Attempt"] = command.Attempt });
-        using var activity = WorkerTelemetry.Source.StartActivity($"node {command.NodeName}", ActivityKind.Internal);
-        activity?.SetTag("resolute.run_id", command.RunId);
-        activity?.SetTag("resolute.flow", command.FlowName);
-        activity?.SetTag("resolute.node", command.NodeName);
-        activity?.SetTag("resolute.attempt", command.Attempt);
 
-        startedAt = _time.GetUtcNow();
+        attempt.StartedAt = _time.GetUtcNow();
         object? output;
         try
         {
@@ -139,7 +160,8 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             // consume context). No NodeFailed: the attempt is not over. The cancellation, with the context's token, is
             // what MassTransit neither retries nor moves to the error queue; the command stays unacknowledged and the
             // broker redelivers it to another worker.
-            activity?.SetStatus(ActivityStatusCode.Error, "worker stopping");
+            attempt.Outcome = "Interrupted";
+            attempt.Span?.SetStatus(ActivityStatusCode.Error, "The worker stopped before the node finished; the command goes back to the queue.");
             ReturnedAtShutdown(_logger, command.NodeName, command.Attempt, command.RunId, _options.ShutdownDrainTimeout);
             throw new OperationCanceledException(
                 $"Worker '{_options.WorkerId}' is stopping: node '{node.Name}' attempt {command.Attempt} of run {command.RunId} did not finish within the shutdown drain and goes back to the queue.",
@@ -147,31 +169,28 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
         catch (Exception e) when (e is OperationCanceledException && running.CancelledByRun)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-            await FailAsync(context, startedAt, queue, ErrorTypes.NodeCancelled,
+            await FailAsync(attempt, "Cancelled", ErrorTypes.NodeCancelled,
                 $"Node '{node.Name}' was cancelled because its run was cancelled; its CancellationToken fired.",
                 retryable: false).ConfigureAwait(false);
             return;
         }
         catch (Exception e) when (e is OperationCanceledException && timeout.IsCancellationRequested)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
-            await FailAsync(context, startedAt, queue, ErrorTypes.NodeTimeout,
+            await FailAsync(attempt, "TimedOut", ErrorTypes.NodeTimeout,
                 $"Node '{node.Name}' did not finish within its timeout of {command.Timeout}; its CancellationToken was cancelled.",
                 retryable: true).ConfigureAwait(false);
             return;
         }
         catch (NodeActivationException e)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, "activation failed");
-            await FailAsync(context, startedAt, queue, ErrorTypes.NodeActivationFailed, e.Message, retryable: false).ConfigureAwait(false);
+            await FailAsync(attempt, "Rejected", ErrorTypes.NodeActivationFailed, e.Message, retryable: false).ConfigureAwait(false);
             return;
         }
         catch (Exception e)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             NodeThrew(_logger, e, command.NodeName, command.Attempt, command.RunId);
-            await PublishFailureAsync(context, startedAt, queue, ErrorInfo.FromException(e), node.RetryPolicy.IsRetryable(e)).ConfigureAwait(false);
+            attempt.Span?.AddException(e);
+            await PublishFailureAsync(attempt, "Failed", ErrorInfo.FromException(e), node.RetryPolicy.IsRetryable(e)).ConfigureAwait(false);
             return;
         }
 
@@ -182,7 +201,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
         catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException)
         {
-            await FailAsync(context, startedAt, queue, ErrorTypes.InvalidOutput,
+            await FailAsync(attempt, "Failed", ErrorTypes.InvalidOutput,
                 $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.Message}",
                 retryable: false).ConfigureAwait(false);
             return;
@@ -190,12 +209,13 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
         if (Encoding.UTF8.GetByteCount(outputJson) > _options.MaxPayloadBytes)
         {
-            await FailAsync(context, startedAt, queue, ErrorTypes.PayloadTooLarge,
+            await FailAsync(attempt, "Failed", ErrorTypes.PayloadTooLarge,
                 $"Node '{node.Name}' returned {Encoding.UTF8.GetByteCount(outputJson)} bytes of output; the limit is {_options.MaxPayloadBytes} bytes. Return a reference (an id, a blob URL) instead of the data.",
                 retryable: false).ConfigureAwait(false);
             return;
         }
 
+        attempt.Outcome = "Completed";
         await context.Publish(new NodeCompleted
         {
             RunId = command.RunId,
@@ -203,11 +223,46 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             NodeName = command.NodeName,
             Attempt = command.Attempt,
             OutputJson = outputJson,
-            StartedAt = startedAt,
+            StartedAt = attempt.StartedAt,
             CompletedAt = _time.GetUtcNow(),
             WorkerId = _options.WorkerId,
             TaskQueue = queue,
         }, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The attempt's span: under the span its command names (<see cref="ExecuteNode.TraceParent"/>: the step's or the
+    /// compensation's, in the run's trace), else under the current one (MassTransit's consume span, when traced).
+    /// </summary>
+    private Activity? StartSpan(ExecuteNode command, string queue)
+    {
+        var source = ResoluteTelemetry.Source;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var parent = command.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context)
+            ? context
+            : Activity.Current?.Context ?? default;
+        var activity = source.StartActivity($"{(command.IsCompensation ? "compensation node" : "node")} {command.NodeName}", ActivityKind.Internal, parent,
+        [
+            new(ResoluteAttributes.RunId, command.RunId.ToString()),
+            new(ResoluteAttributes.Flow, command.FlowName),
+            new(ResoluteAttributes.FlowVersion, command.FlowVersion),
+            new(ResoluteAttributes.Step, command.StepName),
+            new(ResoluteAttributes.Node, command.NodeName),
+            new(ResoluteAttributes.Attempt, command.Attempt),
+            new(ResoluteAttributes.ExecutionId, command.ExecutionId.ToString()),
+            new(ResoluteAttributes.TaskQueue, queue),
+            new(ResoluteAttributes.WorkerId, _options.WorkerId),
+        ]);
+        if (command.IsCompensation)
+        {
+            activity?.SetTag(ResoluteAttributes.IsCompensation, true);
+        }
+
+        return activity;
     }
 
     /// <summary>
@@ -250,16 +305,23 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
     }
 
-    private Task FailAsync(ConsumeContext<ExecuteNode> context, DateTimeOffset startedAt, string? queue, string type, string message, bool retryable)
+    /// <summary>The worker cannot serve the command (unknown flow, version or node, unreadable input): a non-retryable failure.</summary>
+    private Task RejectAsync(Attempt attempt, string type, string message) => FailAsync(attempt, "Rejected", type, message, retryable: false);
+
+    private Task FailAsync(Attempt attempt, string outcome, string type, string message, bool retryable)
     {
-        var command = context.Message;
+        var command = attempt.Context.Message;
         NodeFailedWith(_logger, command.NodeName, command.Attempt, command.RunId, type, message);
-        return PublishFailureAsync(context, startedAt, queue, new ErrorInfo { Type = type, Message = message }, retryable);
+        return PublishFailureAsync(attempt, outcome, new ErrorInfo { Type = type, Message = message }, retryable);
     }
 
-    private Task PublishFailureAsync(ConsumeContext<ExecuteNode> context, DateTimeOffset startedAt, string? queue, ErrorInfo error, bool retryable)
+    private Task PublishFailureAsync(Attempt attempt, string outcome, ErrorInfo error, bool retryable)
     {
+        var context = attempt.Context;
         var command = context.Message;
+        attempt.Outcome = outcome;
+        attempt.Span?.SetStatus(ActivityStatusCode.Error, error.Message);
+        attempt.Span?.SetTag(ResoluteAttributes.ErrorType, error.Type);
         return context.Publish(new NodeFailed
         {
             RunId = command.RunId,
@@ -268,12 +330,15 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             Attempt = command.Attempt,
             Error = error,
             Retryable = retryable,
-            StartedAt = startedAt,
+            StartedAt = attempt.StartedAt,
             FailedAt = _time.GetUtcNow(),
             WorkerId = _options.WorkerId,
-            TaskQueue = queue,
+            TaskQueue = attempt.Queue,
         }, context.CancellationToken);
     }
+
+    private static readonly Func<ILogger, Guid, string, string, int, IDisposable?> AttemptScope =
+        LoggerMessage.DefineScope<Guid, string, string, int>("Run {RunId} of flow {FlowName}, node {NodeName} attempt {Attempt}");
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} threw")]
     private static partial void NodeThrew(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
@@ -289,4 +354,20 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
     private static partial void ScopeDisposalFailed(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
+
+    /// <summary>One attempt as the consumer handles it: its command, span, start time and, once known, its outcome.</summary>
+    private sealed class Attempt(ConsumeContext<ExecuteNode> context, string queue, Activity? span, DateTimeOffset startedAt)
+    {
+        public ConsumeContext<ExecuteNode> Context { get; } = context;
+
+        public string Queue { get; } = queue;
+
+        public Activity? Span { get; } = span;
+
+        /// <summary>When the node started (until then, when the command was received).</summary>
+        public DateTimeOffset StartedAt { get; set; } = startedAt;
+
+        /// <summary><c>Completed</c>, <c>Failed</c>, <c>TimedOut</c>, <c>Cancelled</c>, <c>Rejected</c>, <c>StartMissed</c>; null while running.</summary>
+        public string? Outcome { get; set; }
+    }
 }

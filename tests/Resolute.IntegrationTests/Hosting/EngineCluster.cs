@@ -99,7 +99,7 @@ public abstract class EngineCluster : IAsyncLifetime
             _orchestrator = await StartOrchestratorProcessAsync("orchestrator").ConfigureAwait(false);
 
             // Workers and the client only need the broker: they start together, once the database is migrated.
-            var workers = Workers.Select(w => TestHostProcess.StartAsync(w.WorkerId, WorkerArguments(w), Log, ReadyTimeout)).ToList();
+            var workers = Workers.Select(w => TestHostProcess.StartAsync(w.WorkerId, WorkerArguments(w), EnvironmentFor(w.WorkerId, null), Log, ReadyTimeout)).ToList();
             _clientHost = BuildClientHost();
             var client = _clientHost.StartAsync();
             try
@@ -121,7 +121,7 @@ public abstract class EngineCluster : IAsyncLifetime
     }
 
     /// <summary>Stops the client and the processes, deletes the virtual host and drops the database.</summary>
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         var clock = Stopwatch.StartNew();
         if (_clientHost is not null)
@@ -155,6 +155,20 @@ public abstract class EngineCluster : IAsyncLifetime
     /// <summary>Extra arguments for every orchestrator process of this cluster (e.g. <c>--deadline-grace 2</c>).</summary>
     protected virtual IReadOnlyList<string> OrchestratorArguments => [];
 
+    /// <summary>Environment variables every process of this cluster gets (e.g. <c>OTEL_*</c>), by process name; none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ProcessEnvironment(string processName) => new Dictionary<string, string>();
+
+    private Dictionary<string, string> EnvironmentFor(string processName, IReadOnlyDictionary<string, string>? extra)
+    {
+        var environment = new Dictionary<string, string>(ProcessEnvironment(processName));
+        foreach (var (variable, value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[variable] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>Kills the orchestrator process at once (SIGKILL: a crash, not a clean stop).</summary>
     public void KillOrchestrator() => Orchestrator.Kill();
 
@@ -164,7 +178,7 @@ public abstract class EngineCluster : IAsyncLifetime
     /// <summary>
     /// Replaces the orchestrator by a new process (killing the old one if it still runs) started with extra
     /// <paramref name="environment"/> variables, e.g. <c>RESOLUTE_TEST_FAULT=crash-after-commit:5</c> (the outbox fault
-    /// hook, see <c>src/Resolute.Hosting/ResoluteTestFaults.cs</c>); null or empty = none. Waits until it is ready.
+    /// hook, see <c>tests/Resolute.TestHost/OutboxFaultInjection.cs</c>); null or empty = none. Waits until it is ready.
     /// </summary>
     public async Task RestartOrchestratorAsync(IReadOnlyDictionary<string, string>? environment)
     {
@@ -186,7 +200,7 @@ public abstract class EngineCluster : IAsyncLifetime
     public async Task<TestHostProcess> StartWorkerAsync(WorkerSpec worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        var process = await TestHostProcess.StartAsync(worker.WorkerId, WorkerArguments(worker), Log, ReadyTimeout).ConfigureAwait(false);
+        var process = await TestHostProcess.StartAsync(worker.WorkerId, WorkerArguments(worker), EnvironmentFor(worker.WorkerId, null), Log, ReadyTimeout).ConfigureAwait(false);
         _workers.Add(process);
         return process;
     }
@@ -198,7 +212,7 @@ public abstract class EngineCluster : IAsyncLifetime
     /// </summary>
     public async Task<TestHostProcess> StartConfiguredProcessAsync(string name, IReadOnlyDictionary<string, string> environment)
     {
-        var process = await TestHostProcess.StartAsync(name, ["--role", "configuration", "--rabbitmq", RabbitMqUri.ToString()], environment, Log, ReadyTimeout).ConfigureAwait(false);
+        var process = await TestHostProcess.StartAsync(name, ["--role", "configuration", "--rabbitmq", RabbitMqUri.ToString()], EnvironmentFor(name, environment), Log, ReadyTimeout).ConfigureAwait(false);
         _workers.Add(process);
         return process;
     }
@@ -321,7 +335,7 @@ public abstract class EngineCluster : IAsyncLifetime
 
     private Task<TestHostProcess> StartOrchestratorProcessAsync(string name, IReadOnlyDictionary<string, string>? environment = null) => TestHostProcess.StartAsync(name,
         ["--role", "orchestrator", "--rabbitmq", RabbitMqUri.ToString(), "--postgres", PostgresConnectionString, .. OrchestratorArguments],
-        environment, Log, ReadyTimeout);
+        EnvironmentFor(name, environment), Log, ReadyTimeout);
 
     private IEnumerable<string> WorkerArguments(WorkerSpec worker)
     {

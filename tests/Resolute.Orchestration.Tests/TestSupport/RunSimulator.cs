@@ -3,6 +3,7 @@ using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 using Resolute.Orchestration.RateLimits;
 using Resolute.Orchestration.Runs;
+using Resolute.Orchestration.Telemetry;
 using Resolute.Serialization;
 
 namespace Resolute.Orchestration.Tests.TestSupport;
@@ -17,6 +18,7 @@ internal sealed class RunSimulator
     private readonly List<NodeDispatch> _dispatches = [];
     private readonly List<object> _events = [];
     private readonly List<NodeExecution> _history = [];
+    private readonly List<RunSpanRecord> _spans = [];
 
     public RunSimulator(FlowRegistry registry, OrchestratorOptions? options = null, Func<Guid>? newExecutionId = null, InMemoryRateLimitLedger? ledger = null, ManualTimeProvider? time = null, Guid? runId = null)
     {
@@ -83,6 +85,12 @@ internal sealed class RunSimulator
     /// <summary>Names of the nodes awaiting a reply, in dispatch order.</summary>
     public IReadOnlyList<string> PendingNodes => Progress.Open.Where(e => e.Outcome == NodeExecutionOutcome.Pending).Select(e => e.NodeName).ToList();
 
+    /// <summary>Every span the run handed over so far (when it was started with a trace).</summary>
+    public IReadOnlyList<RunSpanRecord> Spans => _spans;
+
+    /// <summary>Set before <see cref="Start"/> to start the run traced.</summary>
+    public RunTrace? Trace { get; set; }
+
     /// <summary>Every event published so far.</summary>
     public IReadOnlyList<object> Events => _events;
 
@@ -111,7 +119,7 @@ internal sealed class RunSimulator
         FlowName = flowName ?? Registry.Flows.Single().Flow.Name,
         InputJson = inputJson,
         RequestedAt = Time.GetUtcNow(),
-    }));
+    }, Trace));
 
     /// <summary>The command of the attempt of <paramref name="nodeName"/> that awaits a reply.</summary>
     public ExecuteNode PendingCommand(string nodeName)
@@ -234,6 +242,7 @@ internal sealed class RunSimulator
         _dispatches.AddRange(decision.Dispatches);
         _events.AddRange(decision.Events);
         _history.AddRange(decision.EndedExecutions);
+        _spans.AddRange(decision.Spans);
         Run.CurrentState = decision.Status.ToString();
         return decision;
     }
