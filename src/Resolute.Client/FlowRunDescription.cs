@@ -35,6 +35,9 @@ public sealed class FlowRunDescription
     /// <summary>The original error of a failed run.</summary>
     public RunError? Error => Snapshot.Error;
 
+    /// <summary>The run's OpenTelemetry trace id, to open it in Jaeger (<c>/trace/{id}</c>); null when it was not traced.</summary>
+    public string? TraceId => Snapshot.TraceId;
+
     /// <summary>Every node execution.</summary>
     public IReadOnlyList<NodeExecutionRecord> History => Snapshot.History;
 

@@ -38,6 +38,12 @@ public sealed record FlowRunSnapshot
 
     /// <summary>When it ended, if it has.</summary>
     public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>
+    /// The run's OpenTelemetry trace id (32 hex digits), to open the run in Jaeger (<c>/trace/{TraceId}</c>); null when
+    /// the run was not traced (no tracer listened to Resolute's source when it started).
+    /// </summary>
+    public string? TraceId { get; init; }
 }
 
 /// <summary>The outcome of one node execution.</summary>

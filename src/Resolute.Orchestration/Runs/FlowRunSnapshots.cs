@@ -10,7 +10,7 @@ public static class FlowRunSnapshots
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(history);
-        var (open, error, compensationErrors) = RunStateStore.ReadForQuery(run);
+        var (open, error, compensationErrors, traceId) = RunStateStore.ReadForQuery(run);
         return new FlowRunSnapshot
         {
             RunId = run.CorrelationId,
@@ -28,6 +28,7 @@ public static class FlowRunSnapshots
             CreatedAt = run.CreatedAt,
             UpdatedAt = run.UpdatedAt,
             EndedAt = run.EndedAt,
+            TraceId = traceId,
         };
     }
 }

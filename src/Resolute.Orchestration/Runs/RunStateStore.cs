@@ -67,13 +67,13 @@ public static class RunStateStore
 
     /// <summary>
     /// What a status query needs from a row, read in one pass: the open attempts (shown beside the history rows), the
-    /// run's error and those of failed compensations. The <see cref="FlowState"/> is not parsed.
+    /// run's error and those of failed compensations, its trace id. The <see cref="FlowState"/> is not parsed.
     /// </summary>
-    public static (IReadOnlyList<NodeExecution> Open, RunError? Error, IReadOnlyList<RunError> CompensationErrors) ReadForQuery(FlowRun row)
+    public static (IReadOnlyList<NodeExecution> Open, RunError? Error, IReadOnlyList<RunError> CompensationErrors, string? TraceId) ReadForQuery(FlowRun row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var progress = ReadProgress(row.ProgressJson);
-        return (progress.Open ?? [], progress.Error, progress.CompensationErrors ?? []);
+        return (progress.Open ?? [], progress.Error, progress.CompensationErrors ?? [], progress.Trace?.TraceId);
     }
 
     private static ProgressDocument ReadProgress(string? json)

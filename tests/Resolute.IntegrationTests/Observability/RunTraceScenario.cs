@@ -35,8 +35,9 @@ public sealed class RunTraceScenario(ObservedCluster cluster, ITestOutputHelper 
             "the six node spans of the run", ExportTimeout);
         Describe(trace);
 
-        // Every span about this run, from every process, is in the run's trace.
+        // Every span about this run, from every process, is in the run's trace — the one its status query names.
         AssertAllOfRunInTrace(run.RunId, runSpan.TraceId);
+        Assert.Equal(runSpan.TraceId, run.TraceId);
         Assert.False(runSpan.IsError);
         Assert.Equal("Completed", runSpan.Attribute(ResoluteAttributes.RunStatus));
         Assert.NotEqual("", runSpan.ParentSpanId);
