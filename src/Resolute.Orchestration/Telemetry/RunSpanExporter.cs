@@ -33,9 +33,20 @@ public static class RunSpanExporter
             return;
         }
 
-        foreach (var span in spans)
+        // The spans hang under their recorded parents only: whatever activity is current here (the consume of the
+        // message that ended them) must not become a parent. Stop restores it after each span anyway.
+        var current = Activity.Current;
+        Activity.Current = null;
+        try
         {
-            Export(span);
+            foreach (var span in spans)
+            {
+                Export(span);
+            }
+        }
+        finally
+        {
+            Activity.Current = current;
         }
     }
 
@@ -50,8 +61,6 @@ public static class RunSpanExporter
             ? [new ActivityLink(new ActivityContext(traceId, ActivitySpanId.CreateFromString(span.SpanId), parent.TraceFlags))]
             : null;
 
-        // The activity must not become Activity.Current of the caller: it is started and stopped here, and Stop puts
-        // back what was current before.
         var activity = ResoluteTelemetry.Source.CreateActivity(span.Name, ActivityKind.Internal, parent, span.Tags, links);
         if (activity is null)
         {
