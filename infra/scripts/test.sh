@@ -3,7 +3,8 @@
 #
 #   infra/scripts/test.sh [dotnet test arguments]     e.g. infra/scripts/test.sh --filter Area=Definition
 #
-# 1. installs what is missing with apt: rabbitmq-server, and postgresql when no initdb is installed;
+# 1. installs what is missing with apt: rabbitmq-server, postgresql when no initdb is installed, and
+#    docker-compose (1.29, without the Docker engine it recommends: the Operations tests run `docker-compose config`);
 # 2. starts a private RabbitMQ node (management plugin on) and a throw-away PostgreSQL cluster on
 #    127.0.0.1, without systemd or Docker and apart from any system instance (rabbitmq-node.sh,
 #    postgres-node.sh);
@@ -73,17 +74,20 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 install_missing() {
-  local missing=() t
+  local missing=() lean=() t
   [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
-  if ((${#missing[@]} == 0)); then
+  # Installed without recommends: docker-compose recommends the Docker engine, which the tests do not need.
+  command -v docker-compose >/dev/null || lean+=(docker-compose)
+  local all=("${missing[@]}" "${lean[@]}")
+  if ((${#all[@]} == 0)); then
     say "install: nothing missing"
     return 0
   fi
   if [[ $(id -u) != 0 ]]; then
-    say "missing ${missing[*]}, and apt-get needs root"; return 1
+    say "missing ${all[*]}, and apt-get needs root"; return 1
   fi
-  say "installing ${missing[*]} with apt-get..."
+  say "installing ${all[*]} with apt-get..."
   # apt's chatter goes to a file, shown only when it fails.
   local apt_log; apt_log=$(mktemp)
   # `apt-get update` only now: it costs seconds, and a fresh machine's package lists may be empty.
@@ -93,11 +97,14 @@ install_missing() {
   fi
   say "apt-get update took $(elapsed "$t")s"
   t=$(now)
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$apt_log" 2>&1; then
+  if ((${#missing[@]} > 0)) && ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$apt_log" 2>&1; then
+    tail -n 40 "$apt_log"; rm -f "$apt_log"; say "apt-get install failed"; return 1
+  fi
+  if ((${#lean[@]} > 0)) && ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${lean[@]}" >"$apt_log" 2>&1; then
     tail -n 40 "$apt_log"; rm -f "$apt_log"; say "apt-get install failed"; return 1
   fi
   rm -f "$apt_log"
-  say "installed ${missing[*]} in $(elapsed "$t")s"
+  say "installed ${all[*]} in $(elapsed "$t")s"
 }
 
 start_services() {

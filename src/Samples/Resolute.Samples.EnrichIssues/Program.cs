@@ -14,6 +14,7 @@ var database = Path.Combine(Path.GetTempPath(), $"resolute-sample-{Environment.P
 
 Console.WriteLine(flow.Describe());
 
+// One process, both roles; its worker serves every queue of the flow (enrichment-queue and issues-queue).
 var worker = new Worker()
     .WithConfig(new WorkerConfig { TaskQueue = EnrichIssuesFlow.TaskQueue })
     .WithFlow(flow)

@@ -32,11 +32,21 @@ public sealed record StoreInput(IReadOnlyList<Issue> Issues);
 
 public sealed record StoreOutput(int Stored, string Location);
 
-/// <summary>The seed's "Complete Example", node for node. Latencies are simulated so the parallel step's timing is visible.</summary>
+/// <summary>
+/// The seed's "Complete Example", node for node. Latencies are simulated so the parallel step's timing is visible.
+/// Two task queues, so that two worker pools scale apart: the three enrich nodes (the slow calls to Jira, Slack and
+/// GitHub) run on <see cref="TaskQueue"/>, the flow's queue; fetch, merge and store (the issue tracker and the
+/// warehouse) on <see cref="IssuesQueue"/>. A worker given no queues (the embedded main job) serves both.
+/// </summary>
 public static class EnrichIssuesFlow
 {
     public const string Name = "enrich-issues";
+
+    /// <summary>The flow's task queue: the enrich nodes.</summary>
     public const string TaskQueue = "enrichment-queue";
+
+    /// <summary>The queue of fetch-issues, merge-data and store-enriched.</summary>
+    public const string IssuesQueue = "issues-queue";
 
     public static Flow Build(NodeTimeline timeline)
     {
@@ -44,6 +54,7 @@ public static class EnrichIssuesFlow
                 new FetchOutput(Enumerable.Range(1, input.Count)
                     .Select(i => new Issue($"{input.Project}-{i}", $"Issue {i}", $"Description of issue {i}"))
                     .ToList())))
+            .WithTaskQueue(IssuesQueue)
             .As("issues");
 
         var enrichJira = Node.Create<EnrichInput, JiraEnrichOutput>("enrich-jira", (input, ctx) => timeline.Time(ctx, 1200, () =>
@@ -70,6 +81,7 @@ public static class EnrichIssuesFlow
                 new MergeOutput(input.Issues
                     .Select(i => i with { Jira = input.Jira.GetValueOrDefault(i.Id), Slack = input.Slack.GetValueOrDefault(i.Id), Pr = input.Prs.GetValueOrDefault(i.Id) })
                     .ToList())))
+            .WithTaskQueue(IssuesQueue)
             .WithInput(state => new MergeInput(
                 state.Get<FetchOutput>("issues").Issues,
                 state.Get<JiraEnrichOutput>("jira-data").Data,
@@ -78,6 +90,7 @@ public static class EnrichIssuesFlow
 
         var storeNode = Node.Create<StoreInput, StoreOutput>("store-enriched", (input, ctx) => timeline.Time(ctx, 250, () =>
                 new StoreOutput(input.Issues.Count, "issues-warehouse")))
+            .WithTaskQueue(IssuesQueue)
             .WithInput(state => new StoreInput(state.Get<MergeOutput>("merge-data").EnrichedIssues));
 
         return Flow.Create(Name)
