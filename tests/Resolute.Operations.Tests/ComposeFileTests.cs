@@ -106,6 +106,9 @@ public sealed class ComposeFileTests(ComposeConfiguration compose) : IClassFixtu
             Assert.Equal("jaeger", endpoint.Host);
             var protocol = environment["OTEL_EXPORTER_OTLP_PROTOCOL"];
             Assert.True((endpoint.Port, protocol) is (4317, "grpc") or (4318, "http/protobuf"), $"{name}: {endpoint} with {protocol}");
+
+            // Jaeger ingests traces only: metrics sent there would be refused on every export.
+            Assert.Equal("none", environment["OTEL_METRICS_EXPORTER"]);
             names.Add(environment["OTEL_SERVICE_NAME"]);
         }
 
