@@ -8,74 +8,10 @@ using Resolute.Persistence.Sqlite;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 
-/// <summary>Migrations that need no server: SQLite files and the offline checks of every provider.</summary>
+/// <summary>The offline checks of every provider's migrations (those on real databases: <see cref="MigrationSuite{TDatabase}"/>).</summary>
 [Trait("Area", "Engine")]
 public sealed class MigrationTests
 {
-    [Fact]
-    public async Task Migrations_apply_on_a_new_SQLite_file_and_again_as_a_no_op()
-    {
-        var directory = Directory.CreateTempSubdirectory("resolute-sqlite-");
-        try
-        {
-            var path = Path.Combine(directory.FullName, "resolute.db");
-
-            // Pooling off: the file must be closed before the directory is deleted.
-            await using (var services = Build(p => p.UseSqlite($"Data Source={path};Pooling=False")))
-            {
-                var migrator = services.GetRequiredService<ResoluteDatabaseMigrator>();
-
-                var first = await migrator.MigrateAsync();
-                var second = await migrator.MigrateAsync();
-
-                Assert.Equal(5, first.Count);
-                Assert.Empty(second);
-
-                await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<ResoluteDbContext>();
-                Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-                Assert.Equal(0, await db.FlowRuns.CountAsync());
-                Assert.Equal(0, await db.OutboxMessages.CountAsync());
-                Assert.Equal(0, await db.NodeExecutions.CountAsync());
-                Assert.Equal(0, await db.RateLimiters.CountAsync());
-            }
-
-            Assert.True(File.Exists(path));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task ApplyMigrationsOnStartup_migrates_before_any_hosted_service_starts()
-    {
-        var directory = Directory.CreateTempSubdirectory("resolute-sqlite-");
-        try
-        {
-            var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-
-            // Registered before persistence on purpose, like a bus added first: it must still find the table.
-            builder.Services.AddSingleton<TableProbe>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<TableProbe>());
-            builder.Services.AddResolutePersistence(p => p
-                .UseSqlite($"Data Source={Path.Combine(directory.FullName, "resolute.db")};Pooling=False")
-                .ApplyMigrationsOnStartup());
-
-            using var host = builder.Build();
-            await host.StartAsync();
-            var probe = host.Services.GetRequiredService<TableProbe>();
-            await host.StopAsync();
-
-            Assert.Equal(0, probe.RunsAtStart);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
     [Theory]
     [InlineData("PostgreSQL")]
     [InlineData("SQL Server")]
@@ -148,19 +84,5 @@ public sealed class MigrationTests
         services.AddLogging();
         services.AddResolutePersistence(persistence);
         return services.BuildServiceProvider();
-    }
-
-    /// <summary>A hosted service that reads the saga table when it starts.</summary>
-    private sealed class TableProbe(IServiceScopeFactory scopes) : IHostedService
-    {
-        public int? RunsAtStart { get; private set; }
-
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            RunsAtStart = await scope.ServiceProvider.GetRequiredService<ResoluteDbContext>().FlowRuns.CountAsync(cancellationToken);
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Resolute.Contracts;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
@@ -13,15 +14,15 @@ namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 /// adds a statement or a round trip to the path of every message fails here.
 /// </summary>
 [Trait("Area", "Durability")]
-public sealed class PostgresRoundTripTests(PostgresSagaRepositoryTests.MigratedDatabase database, ITestOutputHelper output)
-    : IClassFixture<PostgresSagaRepositoryTests.MigratedDatabase>
+public sealed class PostgresRoundTripTests(PostgresProviderFixture database, ITestOutputHelper output)
+    : IClassFixture<PostgresProviderFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task One_saga_message_costs_one_transaction_of_three_round_trips_and_at_most_one_bulk_delete()
     {
-        await using var counter = new PostgresWireCounter(database.Database.ConnectionString);
+        await using var counter = new PostgresWireCounter(database.ConnectionString);
         await using var host = await OutboxTestHost.StartAsync(
             p => p.UsePostgres(counter.ConnectionString),
             o => o.SweepInterval = TimeSpan.FromHours(1));
@@ -87,10 +88,16 @@ public sealed class PostgresRoundTripTests(PostgresSagaRepositoryTests.MigratedD
     {
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
         await Poll.UntilAsync(
-            async () => (await database.Database.ScalarAsync<long>($"SELECT count(*) FROM resolute_outbox WHERE run_id = '{runId}'"), dispatcher.AwaitingDeletion),
+            async () => (await CountOutboxRowsAsync(runId), dispatcher.AwaitingDeletion),
             x => x.Item1 == 0 && x.AwaitingDeletion == 0,
             Deadline,
             "the run's outbox rows to be deleted");
+    }
+
+    private async Task<int> CountOutboxRowsAsync(Guid runId)
+    {
+        await using var db = database.CreateDbContext();
+        return await db.OutboxMessages.CountAsync(x => x.RunId == runId);
     }
 
     /// <summary>What one message cost, split into its own path and the background deletes of delivered rows.</summary>

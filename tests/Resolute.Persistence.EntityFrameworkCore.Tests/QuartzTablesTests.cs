@@ -23,6 +23,11 @@ public sealed class QuartzTablesTests
         {
             Assert.Contains(statements, s => s.Contains(QuartzTables.Prefix + table, StringComparison.OrdinalIgnoreCase));
         }
+
+        // What the migrations' Down drops: every one of them, each once.
+        Assert.Equal(
+            QuartzTables.Names.Select(t => QuartzTables.Prefix + t).Order(StringComparer.Ordinal),
+            QuartzTables.CreatedTables(resource).Select(t => t.ToLowerInvariant()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

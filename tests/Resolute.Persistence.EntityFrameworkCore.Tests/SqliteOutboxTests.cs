@@ -8,17 +8,18 @@ using Resolute.Contracts;
 using Resolute.Orchestration.Decisions;
 using Resolute.Persistence.EntityFrameworkCore.Outbox;
 using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 
 /// <summary>
-/// The outbox's parts one by one, and the whole on the embedded database (a migrated SQLite file, where dates are UTC
-/// ticks and GUIDs text, so every raw statement's parameters must be converted like EF's own).
+/// The transactional outbox on a migrated SQLite file (<see cref="OutboxSuite{TDatabase}"/>), where dates are UTC ticks and
+/// GUIDs text, so every raw statement's parameters must be converted like EF's own — and the outbox's parts one by one.
 /// </summary>
 [Trait("Area", "Durability")]
-public sealed class SqliteOutboxTests : IDisposable
+public sealed class SqliteOutboxTests(SqliteProviderFixture database, ITestOutputHelper output)
+    : OutboxSuite<SqliteProviderFixture>(database, output), IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("resolute-outbox-");
 
     [Fact]
@@ -114,52 +115,6 @@ public sealed class SqliteOutboxTests : IDisposable
 
         Assert.Equal([rows[0].Id, rows[2].Id], claimed.Select(r => r.Id));
         Assert.Equal([rows[0].Id], (await statements.ClaimCreatedBeforeAsync(db, now, 1, [], CancellationToken.None)).Select(r => r.Id));
-    }
-
-    [Fact]
-    public async Task On_SQLite_the_fast_path_alone_delivers_everything_and_removes_the_rows()
-    {
-        // The sweeper may not take anything (1 h): the run can only complete through the fast path.
-        await using var host = await StartAsync(o => o.SweepAge = TimeSpan.FromHours(1));
-
-        var runId = await host.StartRunAsync(OutboxTestHost.PipelineFlow);
-        await host.WaitForStatusAsync(runId, RunStatus.Completed, Deadline);
-
-        Assert.Equal(["a", "b", "c", "d"], host.SentCommands(runId).Select(c => c.Command.NodeName).Order());
-        await Poll.UntilAsync(() => host.OutboxRowsAsync(runId), rows => rows.Count == 0, Deadline, "the rows to be removed");
-        Assert.Equal(0, host.Logs.Count(2005));
-    }
-
-    [Fact]
-    public async Task On_SQLite_the_sweeper_delivers_what_the_fast_path_abandoned()
-    {
-        // created_at is stored as UTC ticks: the sweeper's "older than" comparison must compare ticks with ticks.
-        var abandoned = 0;
-        await using var host = await StartAsync(o =>
-        {
-            o.SweepAge = TimeSpan.FromMilliseconds(300);
-            o.SweepInterval = TimeSpan.FromMilliseconds(100);
-            o.FaultHook = context =>
-            {
-                if (context.Point == OutboxPoint.AfterCommitBeforeDelivery && context.Messages.Count > 0)
-                {
-                    Interlocked.Increment(ref abandoned);
-                    throw new InvalidOperationException("injected: abandon every fast delivery");
-                }
-
-                return Task.CompletedTask;
-            };
-        });
-
-        var runId = await host.StartRunAsync(OutboxTestHost.PipelineFlow);
-        await host.WaitForStatusAsync(runId, RunStatus.Completed, Deadline);
-
-        // The last message's fast path runs its hook right after the commit that made the run Completed: poll for it.
-        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref abandoned)), n => n >= 4, Deadline, "every fast delivery to be abandoned");
-        var commands = host.SentCommands(runId);
-        Assert.Equal(["a", "b", "c", "d"], commands.Select(c => c.Command.NodeName).Order());
-        await Poll.UntilAsync(() => Task.FromResult(host.Logs.Count(2005)), n => n > 0, Deadline, "the sweeper's log of its late delivery");
-        await Poll.UntilAsync(() => host.OutboxRowsAsync(runId), rows => rows.Count == 0, Deadline, "the rows to be removed");
     }
 
     [Fact]

@@ -6,42 +6,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Resolute.Orchestration.Runs;
 using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
 using Resolute.Persistence.Sqlite;
+using Xunit.Abstractions;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 
-/// <summary>The embedded default: the same saga repository on a migrated SQLite file, its writers taking turns.</summary>
+/// <summary>
+/// The embedded default: the same saga repository on a migrated SQLite file (<see cref="SagaRepositorySuite{TDatabase}"/>),
+/// its writers taking turns — and what only SQLite has: the write lock taken when the transaction begins, the turns of
+/// one process, the connection pragmas.
+/// </summary>
 [Trait("Area", "Engine")]
-public sealed class SqliteSagaRepositoryTests : IDisposable
+public sealed class SqliteSagaRepositoryTests(SqliteProviderFixture database, ITestOutputHelper output)
+    : SagaRepositorySuite<SqliteProviderFixture>(database, output), IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("resolute-sqlite-");
-
-    [Fact]
-    public async Task Runs_start_and_count_on_a_migrated_SQLite_file()
-    {
-        var connectionString = $"Data Source={Path.Combine(_directory.FullName, "resolute.db")};Pooling=False";
-        await using var host = await SagaTestHost.StartAsync<ResoluteDbContext>(
-            p => p.UseSqlite(connectionString),
-            concurrentMessageLimit: 1,
-            retryLimit: 5);
-        await host.Services.GetRequiredService<ResoluteDatabaseMigrator>().MigrateAsync();
-        var id = NewId.NextGuid();
-
-        await host.Harness.Bus.Publish(new CounterStarted(id, "sqlite"));
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.Harness.Bus.Publish(new CounterIncremented(id))));
-
-        var run = await Poll.UntilAsync(() => host.ReadRunAsync<ResoluteDbContext>(id), r => r?.Cursor == 20, Deadline, "20 increments");
-        Assert.Equal("Running", run!.CurrentState);
-        Assert.Equal(20, run.Version);
-        Assert.Equal(TimeSpan.Zero, run.CreatedAt.Offset);
-        Assert.False(await host.Harness.Published.Any<Fault<CounterIncremented>>());
-
-        // Reads outside of messages go through the same factory (no lock, no transaction).
-        var loaded = await host.Services.GetRequiredService<ILoadSagaRepository<FlowRun>>().Load(id);
-        Assert.Equal(20, loaded.Cursor);
-        var found = await host.Services.GetRequiredService<IQuerySagaRepository<FlowRun>>().Find(new SagaQuery<FlowRun>(x => x.FlowName == "sqlite"));
-        Assert.Equal([id], found);
-    }
 
     [Fact]
     public async Task The_per_message_transaction_takes_SQLites_write_lock_when_it_begins()
@@ -149,6 +127,13 @@ public sealed class SqliteSagaRepositoryTests : IDisposable
                 await db.Database.CloseConnectionAsync();
             }
         }
+    }
+
+    /// <summary>One process's writers take turns: one load at a time, none of them conflicting, so no retry.</summary>
+    protected override void AssertHowSimultaneousWritersMet(InstrumentedRowLock rowLock, RetryCounter retries)
+    {
+        Assert.Equal(1, rowLock.MaxConcurrentLoads);
+        Assert.Equal(0, retries.Count);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Schedules;
@@ -9,7 +10,7 @@ namespace Resolute.Persistence.EntityFrameworkCore.Schedules;
 /// by Resolute's migrations from the DDL Quartz ships inside its assembly, so that the schema is the one the Quartz
 /// version in use validates at start-up. Every statement of that DDL creates only what is missing.
 /// </summary>
-public static class QuartzTables
+public static partial class QuartzTables
 {
     /// <summary>The table prefix of Quartz's tables: <c>resolute_qrtz_triggers</c>, <c>resolute_qrtz_locks</c>, ...</summary>
     public const string Prefix = "resolute_qrtz_";
@@ -70,14 +71,23 @@ public static class QuartzTables
         }
     }
 
-    /// <summary>Drops Quartz's tables (the migration's Down).</summary>
+    /// <summary>The tables Quartz's DDL for <paramref name="resource"/> creates, spelled as it spells them, parents first.</summary>
+    /// <param name="resource"><see cref="PostgreSql"/>, <see cref="SqlServer"/> or <see cref="Sqlite"/>.</param>
+    public static IReadOnlyList<string> CreatedTables(string resource) =>
+        CreateStatements(resource).SelectMany(s => CreateTable().Matches(s)).Select(m => m.Groups["table"].Value).ToList();
+
+    /// <summary>Drops Quartz's tables (the migration's Down), children first.</summary>
     /// <param name="migrationBuilder">The migration being reverted.</param>
-    public static void Drop(MigrationBuilder migrationBuilder)
+    /// <param name="resource">The DDL resource the migration's Up created them with.</param>
+    public static void Drop(MigrationBuilder migrationBuilder, string resource)
     {
         ArgumentNullException.ThrowIfNull(migrationBuilder);
-        foreach (var table in Names)
+
+        // Spelled as the DDL spells them (SQL Server's is upper case): on a database with a case-sensitive collation,
+        // DROP TABLE IF EXISTS of another spelling finds nothing and leaves the table behind.
+        foreach (var table in CreatedTables(resource).Reverse())
         {
-            migrationBuilder.Sql($"DROP TABLE IF EXISTS {Prefix}{table}");
+            migrationBuilder.Sql($"DROP TABLE IF EXISTS {table}");
         }
     }
 
@@ -95,4 +105,7 @@ public static class QuartzTables
                 .Replace("{{0}}", "{0}", StringComparison.Ordinal).Replace("{{1}}", "{1}", StringComparison.Ordinal), Prefix, Prefix).Trim());
         }
     }
+
+    [GeneratedRegex(@"CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(?<table>[A-Za-z0-9_]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CreateTable();
 }

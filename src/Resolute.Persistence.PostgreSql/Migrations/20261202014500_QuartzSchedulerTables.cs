@@ -19,6 +19,6 @@ namespace Resolute.Persistence.PostgreSql.Migrations
         protected override void Up(MigrationBuilder migrationBuilder) => QuartzTables.Create(migrationBuilder, QuartzTables.PostgreSql);
 
         /// <inheritdoc />
-        protected override void Down(MigrationBuilder migrationBuilder) => QuartzTables.Drop(migrationBuilder);
+        protected override void Down(MigrationBuilder migrationBuilder) => QuartzTables.Drop(migrationBuilder, QuartzTables.PostgreSql);
     }
 }

@@ -23,6 +23,10 @@ public sealed class InstrumentedRowLock(ISagaRowLock inner, bool plainLoad = fal
 
     public IsolationLevel IsolationLevel => inner.IsolationLevel;
 
+    /// <summary>The inner lock's writer turns (SQLite's), so that wrapping a lock does not change how writers meet.</summary>
+    public ValueTask<IDisposable?> EnterWriterAsync(DbContext dbContext, CancellationToken cancellationToken) =>
+        inner.EnterWriterAsync(dbContext, cancellationToken);
+
     public async Task<TSaga?> LoadAsync<TSaga>(DbContext dbContext, Guid correlationId, CancellationToken cancellationToken)
         where TSaga : class, ISaga
     {

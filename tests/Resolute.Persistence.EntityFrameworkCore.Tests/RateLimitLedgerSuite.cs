@@ -2,33 +2,28 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Resolute.Orchestration.RateLimits;
 using Resolute.Persistence.EntityFrameworkCore.RateLimits;
-using Resolute.Persistence.PostgreSql;
-using Resolute.Persistence.Sqlite;
+using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 
 /// <summary>
-/// The limiters' ledger on real databases: one statement per limiter moves its next free time atomically, so
-/// transactions reserving at once (as orchestrator replicas do) get distinct slots one interval apart, and a rolled-back
-/// transaction gives its slots back.
+/// The limiters' ledger on a real, migrated database of each provider: one statement per limiter moves its next free time
+/// atomically, so transactions reserving at once (as orchestrator replicas do) get distinct slots one interval apart, and
+/// a rolled-back transaction gives its slots back.
 /// </summary>
-[Trait("Area", "RateLimits")]
-public sealed class RateLimitLedgerTests(PostgresSagaRepositoryTests.MigratedDatabase database)
-    : IClassFixture<PostgresSagaRepositoryTests.MigratedDatabase>, IDisposable
+/// <typeparam name="TDatabase">The provider under test.</typeparam>
+public abstract class RateLimitLedgerSuite<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : DatabaseProviderFixture
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
     private static readonly DateTimeOffset T0 = new(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("resolute-ratelimits-");
 
-    public static TheoryData<string> Databases => new() { "postgres", "sqlite" };
-
-    [Theory]
-    [MemberData(nameof(Databases))]
-    public async Task Transactions_reserving_at_once_get_distinct_slots_one_interval_apart(string kind)
+    [ProviderFact]
+    public async Task Transactions_reserving_at_once_get_distinct_slots_one_interval_apart()
     {
-        await using var provider = await ServicesAsync(kind);
+        await using var provider = Services();
         var ledger = provider.GetRequiredService<EfRateLimitLedger>();
-        var key = $"shared:concurrent-{kind}";
+        var key = $"shared:concurrent-{Guid.NewGuid():N}";
 
         // Eight writers, ten transactions each, every one reserving two slots — like replicas handling messages at once.
         var slots = (await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
@@ -45,27 +40,26 @@ public sealed class RateLimitLedgerTests(PostgresSagaRepositoryTests.MigratedDat
         Assert.Equal(Enumerable.Range(0, 160).Select(i => T0 + (Interval * i)), slots);
     }
 
-    [Theory]
-    [MemberData(nameof(Databases))]
-    public async Task A_rolled_back_reservation_gives_its_slots_back(string kind)
+    [ProviderFact]
+    public async Task A_rolled_back_reservation_gives_its_slots_back()
     {
-        await using var provider = await ServicesAsync(kind);
+        await using var provider = Services();
         var ledger = provider.GetRequiredService<EfRateLimitLedger>();
-        var key = $"node:rollback-{kind}/a";
+        var key = $"node:rollback-{Guid.NewGuid():N}/a";
 
         Assert.Equal([T0], await InTransactionAsync(provider, ledger, [Request(key)], commit: true));
         Assert.Equal([T0 + Interval], await InTransactionAsync(provider, ledger, [Request(key)], commit: false));
         Assert.Equal([T0 + Interval], await InTransactionAsync(provider, ledger, [Request(key)], commit: true));
     }
 
-    [Theory]
-    [MemberData(nameof(Databases))]
-    public async Task An_idle_limiter_starts_again_at_now_not_in_the_past_and_limiters_do_not_share_slots(string kind)
+    [ProviderFact]
+    public async Task An_idle_limiter_starts_again_at_now_not_in_the_past_and_limiters_do_not_share_slots()
     {
-        await using var provider = await ServicesAsync(kind);
+        await using var provider = Services();
         var ledger = provider.GetRequiredService<EfRateLimitLedger>();
-        var one = $"shared:one-{kind}";
-        var two = $"shared:two-{kind}";
+        var run = Guid.NewGuid().ToString("N");
+        var one = $"shared:one-{run}";
+        var two = $"shared:two-{run}";
         var later = T0 + TimeSpan.FromMinutes(5);
 
         await InTransactionAsync(provider, ledger, [Request(one)], commit: true);
@@ -73,12 +67,6 @@ public sealed class RateLimitLedgerTests(PostgresSagaRepositoryTests.MigratedDat
 
         // Grouped per limiter in key order: 'one' twice from 'later', then 'two' from T0.
         Assert.Equal([later, later + Interval, T0], slots);
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _directory.Delete(recursive: true);
     }
 
     private static RateLimitRequest Request(string key, DateTimeOffset? notBefore = null) => new(Guid.NewGuid(), key, Interval, notBefore ?? T0);
@@ -101,24 +89,13 @@ public sealed class RateLimitLedgerTests(PostgresSagaRepositoryTests.MigratedDat
         return slots.Select(s => s.Slot).ToList();
     }
 
-    private async Task<ServiceProvider> ServicesAsync(string kind)
+    // On the class's database, migrated by the fixture.
+    private ServiceProvider Services()
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddResolutePersistence(p =>
-        {
-            if (kind == "postgres")
-            {
-                p.UsePostgres(database.Database.ConnectionString);
-            }
-            else
-            {
-                p.UseSqlite($"Data Source={Path.Combine(_directory.FullName, "ledger.db")};Default Timeout=30");
-            }
-        });
+        services.AddResolutePersistence(database.Persistence());
         services.AddSingleton<EfRateLimitLedger>();
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<ResoluteDatabaseMigrator>().MigrateAsync();
-        return provider;
+        return services.BuildServiceProvider();
     }
 }
