@@ -87,7 +87,8 @@ public static class OtlpProtobuf
         return points;
     }
 
-    private static void ReadResourceSpans(ReadOnlySpan<byte> bytes, List<ReceivedSpan> spans)
+    /// <summary>ResourceSpans and ResourceMetrics alike: the resource (field 1) and the scope messages (field 2).</summary>
+    private static (string Service, string Instance, List<byte[]> Scopes) ReadResource(ReadOnlySpan<byte> bytes)
     {
         var resource = new Dictionary<string, object?>();
         var scopes = new List<byte[]>();
@@ -102,8 +103,12 @@ public static class OtlpProtobuf
             }
         }
 
-        var service = Text(resource, "service.name");
-        var instance = Text(resource, "service.instance.id");
+        return (Text(resource, "service.name"), Text(resource, "service.instance.id"), scopes);
+    }
+
+    private static void ReadResourceSpans(ReadOnlySpan<byte> bytes, List<ReceivedSpan> spans)
+    {
+        var (service, instance, scopes) = ReadResource(bytes);
         foreach (var scope in scopes)
         {
             var scopeName = "";
@@ -150,21 +155,7 @@ public static class OtlpProtobuf
 
     private static void ReadResourceMetrics(ReadOnlySpan<byte> bytes, List<ReceivedPoint> points)
     {
-        var resource = new Dictionary<string, object?>();
-        var scopes = new List<byte[]>();
-        var reader = new Reader(bytes);
-        while (reader.Next(out var field, out var wire))
-        {
-            switch (field, wire)
-            {
-                case (1, 2): ReadAttributesOf(reader.Bytes(), 1, resource); break;
-                case (2, 2): scopes.Add(reader.Bytes().ToArray()); break;
-                default: reader.Skip(wire); break;
-            }
-        }
-
-        var service = Text(resource, "service.name");
-        var instance = Text(resource, "service.instance.id");
+        var (service, instance, scopes) = ReadResource(bytes);
         foreach (var scope in scopes)
         {
             var scopeReader = new Reader(scope);
