@@ -70,8 +70,7 @@ internal sealed partial class ResoluteEndpointConnector(
 
                 // Next to the saga repository: a run's timer is armed, and its spans and metrics reported, right after
                 // its transaction committed.
-                e.UseRunWakeArming(context);
-                e.UseRunTelemetry(context);
+                e.UseRunAfterCommit(context);
 
                 // StartFlow from any producer: plain application/json (its fields) as well as the MassTransit envelope.
                 e.UseStartFlowJson();

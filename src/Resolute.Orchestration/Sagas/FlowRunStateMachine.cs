@@ -152,7 +152,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         await _emitter.EmitAsync(context, decision).ConfigureAwait(false);
 
         // Armed on the timer loop once this transaction committed, so the retry or deadline fires on time.
-        RunWakeAfterCommit.Note(context, context.Saga.NextWakeAt);
+        RunAfterCommit.NoteWake(context, context.Saga.NextWakeAt);
 
         // Spans and metrics too are reported only once the transaction committed (a retried message reports once).
         var ended = statusBefore is not RunStatus.Completed and not RunStatus.Failed and not RunStatus.CompensationFailed and not RunStatus.Cancelled
@@ -166,7 +166,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             decision.RateLimitWaits);
         if (!report.IsEmpty)
         {
-            RunTelemetryAfterCommit.Note(context, report, _metrics);
+            RunAfterCommit.NoteTelemetry(context, report, _metrics);
         }
 
         var target = StateOf(decision.Status);

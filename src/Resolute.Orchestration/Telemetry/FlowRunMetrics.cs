@@ -14,7 +14,7 @@ namespace Resolute.Orchestration.Telemetry;
 /// — read from the database by a sampler (<see cref="UpdateRunsInFlight"/>, <see cref="UpdateOutbox"/>), so every replica
 /// reports the same, cluster-wide figures.</item>
 /// </list>
-/// Counters are added once the message that changed the run committed (<see cref="RunTelemetryFilter{TMessage}"/>).
+/// Counters are added once the message that changed the run committed (<see cref="Sagas.RunAfterCommitFilter{TMessage}"/>).
 /// </summary>
 public sealed class FlowRunMetrics
 {

@@ -2,7 +2,7 @@ namespace Resolute.Orchestration.Telemetry;
 
 /// <summary>
 /// A span of a run that ended while the orchestrator handled one message: a run, step, compensation or wait span. The
-/// saga exports it once the message's transaction committed (<see cref="RunTelemetryFilter{TMessage}"/>), so a rolled
+/// saga exports it once the message's transaction committed (<see cref="Sagas.RunAfterCommitFilter{TMessage}"/>), so a rolled
 /// back message exports nothing and its retry exports the span once.
 /// </summary>
 /// <param name="Name">The span name, e.g. <c>step enrich-sources</c>.</param>

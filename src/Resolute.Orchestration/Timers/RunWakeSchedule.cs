@@ -3,7 +3,7 @@ namespace Resolute.Orchestration.Timers;
 /// <summary>
 /// The earliest run timer this orchestrator knows of, so that <see cref="RunTimerPoller"/> looks for due runs when that
 /// timer is due instead of at its next poll. Armed after each saga transaction that left the run a
-/// <c>NextWakeAt</c> (see <see cref="RunWakeArmingExtensions.UseRunWakeArming"/>) and by the poller with the next timer
+/// <c>NextWakeAt</c> (see <see cref="Sagas.RunAfterCommitEndpointExtensions.UseRunAfterCommit"/>) and by the poller with the next timer
 /// the database holds. Only the earliest time is kept: every query at or after it reports the next timer, so later
 /// ones are not lost.
 /// </summary>
