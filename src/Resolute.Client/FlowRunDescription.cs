@@ -27,7 +27,7 @@ public sealed class FlowRunDescription
     public RunStatus Status => Snapshot.Status;
 
     /// <summary>True once the run has ended.</summary>
-    public bool HasEnded => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled;
+    public bool HasEnded => Status.HasEnded();
 
     /// <summary>The step running now, or the last one.</summary>
     public string? CurrentStep => Snapshot.CurrentStep;

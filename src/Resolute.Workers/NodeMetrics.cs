@@ -15,8 +15,6 @@ namespace Resolute.Workers;
 /// </summary>
 public sealed class NodeMetrics
 {
-    private static readonly IReadOnlyList<double> SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
-
     private readonly Counter<long> _attempts;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _queueWait;
@@ -26,7 +24,7 @@ public sealed class NodeMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(ResoluteTelemetry.Name);
-        var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
+        var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = ResoluteTelemetry.SecondsBuckets };
         _attempts = meter.CreateCounter<long>("resolute.node.attempts", "{attempt}", "Node attempts run by workers, by outcome.");
         _duration = meter.CreateHistogram("resolute.node.duration", "s", "How long node attempts ran on the worker.", advice: seconds);
         _queueWait = meter.CreateHistogram("resolute.node.queue_wait", "s", "From the orchestrator's dispatch of a node command to a worker starting it.", advice: seconds);

@@ -25,6 +25,14 @@ public enum RunStatus
     Cancelled,
 }
 
+/// <summary>What a <see cref="RunStatus"/> says about the run.</summary>
+public static class RunStatusExtensions
+{
+    /// <summary>True for the end states: Completed, Failed, CompensationFailed, Cancelled.</summary>
+    public static bool HasEnded(this RunStatus status) =>
+        status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled;
+}
+
 /// <summary>Why a run failed: where (flow, step, node, attempt) and what (type, message, stack).</summary>
 public sealed record RunError
 {

@@ -19,6 +19,9 @@ public static class ResoluteTelemetry
     /// <summary>The source of every Resolute span: runs, steps, node attempts, compensations, waits.</summary>
     internal static ActivitySource Source { get; } = new(Name, typeof(ResoluteTelemetry).Assembly.GetName().Version?.ToString());
 
+    /// <summary>Bucket boundaries, in seconds, of Resolute's duration histograms: from 5 ms to an hour.</summary>
+    internal static readonly IReadOnlyList<double> SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+
     /// <summary>MassTransit's message header for the sending span (W3C traceparent format).</summary>
     internal const string MassTransitActivityHeader = "MT-Activity-Id";
 

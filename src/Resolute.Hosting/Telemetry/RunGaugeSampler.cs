@@ -26,7 +26,7 @@ internal sealed partial class RunGaugeSampler(
     TimeProvider time,
     ILogger<RunGaugeSampler> logger) : BackgroundService
 {
-    private static readonly string[] NotEnded = [nameof(RunStatus.Pending), nameof(RunStatus.Running), nameof(RunStatus.Compensating)];
+    private static readonly string[] NotEnded = Enum.GetValues<RunStatus>().Where(s => !s.HasEnded()).Select(s => s.ToString()).ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

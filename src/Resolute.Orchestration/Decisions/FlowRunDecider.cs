@@ -365,7 +365,7 @@ public sealed class FlowRunDecider
     private RunTurn? Load(FlowRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled)
+        if (run.Status.HasEnded())
         {
             return null;
         }

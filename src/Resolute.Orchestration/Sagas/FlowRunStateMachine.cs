@@ -155,18 +155,17 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         RunAfterCommit.NoteWake(context, context.Saga.NextWakeAt);
 
         // Spans and metrics too are reported only once the transaction committed (a retried message reports once).
-        var ended = statusBefore is not RunStatus.Completed and not RunStatus.Failed and not RunStatus.CompensationFailed and not RunStatus.Cancelled
-                    && decision.Status is RunStatus.Completed or RunStatus.Failed or RunStatus.CompensationFailed or RunStatus.Cancelled;
-        var report = new RunTelemetryReport(
-            context.Saga.FlowName,
-            Started: statusBefore is null && !decision.Ignored,
-            Ended: ended ? decision.Status : null,
-            Duration: ended ? (context.Saga.EndedAt ?? context.Saga.UpdatedAt) - context.Saga.CreatedAt : TimeSpan.Zero,
-            decision.Spans,
-            decision.RateLimitWaits);
-        if (!report.IsEmpty)
+        var started = statusBefore is null && !decision.Ignored;
+        var ended = statusBefore?.HasEnded() != true && decision.Status.HasEnded();
+        if (started || ended || decision.Spans.Count > 0 || decision.RateLimitWaits.Count > 0)
         {
-            RunAfterCommit.NoteTelemetry(context, report, _metrics);
+            RunAfterCommit.NoteTelemetry(context, new RunTelemetryReport(
+                context.Saga.FlowName,
+                started,
+                ended ? decision.Status : null,
+                ended ? (context.Saga.EndedAt ?? context.Saga.UpdatedAt) - context.Saga.CreatedAt : TimeSpan.Zero,
+                decision.Spans,
+                decision.RateLimitWaits), _metrics);
         }
 
         var target = StateOf(decision.Status);

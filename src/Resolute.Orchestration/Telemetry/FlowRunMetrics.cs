@@ -18,9 +18,6 @@ namespace Resolute.Orchestration.Telemetry;
 /// </summary>
 public sealed class FlowRunMetrics
 {
-    /// <summary>Bucket boundaries, in seconds, of Resolute's duration histograms: from 5 ms to an hour.</summary>
-    public static readonly IReadOnlyList<double> SecondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
-
     private readonly Counter<long> _started;
     private readonly Counter<long> _ended;
     private readonly Histogram<double> _duration;
@@ -36,7 +33,7 @@ public sealed class FlowRunMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(ResoluteTelemetry.Name);
-        var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets };
+        var seconds = new InstrumentAdvice<double> { HistogramBucketBoundaries = ResoluteTelemetry.SecondsBuckets };
         _started = meter.CreateCounter<long>("resolute.runs.started", "{run}", "Runs started.");
         _ended = meter.CreateCounter<long>("resolute.runs.ended", "{run}", "Runs ended, by status (Completed, Failed, CompensationFailed, Cancelled).");
         _duration = meter.CreateHistogram("resolute.run.duration", "s", "How long runs took, from start to end.", advice: seconds);

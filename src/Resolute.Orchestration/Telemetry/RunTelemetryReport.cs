@@ -20,9 +20,6 @@ public sealed record RunTelemetryReport(
     IReadOnlyList<RunSpanRecord> Spans,
     IReadOnlyList<RateLimitWaitRecord> RateLimitWaits)
 {
-    /// <summary>True when there is nothing to report.</summary>
-    public bool IsEmpty => !Started && Ended is null && Spans.Count == 0 && RateLimitWaits.Count == 0;
-
     /// <summary>Exports the spans and records the metrics.</summary>
     public void Make(FlowRunMetrics? metrics)
     {
