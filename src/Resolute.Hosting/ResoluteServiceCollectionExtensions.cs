@@ -53,7 +53,7 @@ public static class ResoluteServiceCollectionExtensions
 
         void Register(IBusRegistrationConfigurator x, ResoluteBusAccess bus)
         {
-            ResoluteRegistration.Register(x, settings, registry, bus);
+            ResoluteRegistration.Register(x, settings, registry, bus, inMemoryTransport: settings.Transport is null);
             if (settings.Transport is { } transport)
             {
                 transport.Configure(x, settings.Configuration);
@@ -140,6 +140,7 @@ public static class ResoluteServiceCollectionExtensions
                 "is for services.AddResolute(r => r.UseRabbitMq()), which creates its own bus; x.AddResolute(...) joins the application's bus and its transport. Remove the keys from this application's configuration.");
         }
 
-        ResoluteRegistration.Register(configurator, settings, registry, bus);
+        // The application's transport is not known here: its queues are taken to be a broker's (QueueWaitLimit says so).
+        ResoluteRegistration.Register(configurator, settings, registry, bus, inMemoryTransport: false);
     }
 }

@@ -17,6 +17,20 @@ public sealed class OrchestratorOptions
     /// </summary>
     public TimeSpan DeadlineGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an attempt may wait in its task queue, beyond its timeout plus <see cref="DeadlineGrace"/>, before the
+    /// orchestrator presumes its command lost, counts the attempt as failed and sends a new one. A worker that starts an
+    /// attempt late says so (<c>NodeStarted</c>) and its deadline then counts from that start, so a node that merely waited
+    /// behind a backlog is neither failed nor run twice; a worker that takes the command after this limit drops it (the
+    /// orchestrator has already sent another). Zero counts every deadline from the dispatch (a command still queued by
+    /// then is presumed lost). Null (the default) lets the host choose: 10 minutes on a broker, whose queues keep commands
+    /// through restarts; zero on the in-memory transport, whose queues die with the process. Must not be negative.
+    /// </summary>
+    public TimeSpan? QueueWaitLimit { get; set; }
+
+    /// <summary>The <see cref="QueueWaitLimit"/> a host gives an orchestrator on a broker when none is set: 10 minutes.</summary>
+    public static TimeSpan BrokerQueueWaitLimit { get; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The largest node input or output accepted, in bytes of JSON. Default 1 MiB.</summary>
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
@@ -41,7 +55,7 @@ public sealed class OrchestratorOptions
     public bool UseTransactionalOutbox { get; set; } = true;
 
     /// <summary>Checks the timer settings; called by <c>AddResolute</c> and the timer loop.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="TimerPollInterval"/> is zero or negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="TimerPollInterval"/> is zero or negative, or <see cref="QueueWaitLimit"/> is negative.</exception>
     public void Validate()
     {
         if (TimerPollInterval <= TimeSpan.Zero)
@@ -50,6 +64,14 @@ public sealed class OrchestratorOptions
                 nameof(TimerPollInterval),
                 TimerPollInterval,
                 "OrchestratorOptions.TimerPollInterval (the safety poll of run timers) must be positive, e.g. TimeSpan.FromSeconds(2).");
+        }
+
+        if (QueueWaitLimit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(QueueWaitLimit),
+                QueueWaitLimit,
+                "OrchestratorOptions.QueueWaitLimit (how long an attempt may wait in its task queue) must not be negative, e.g. TimeSpan.FromMinutes(10), or zero.");
         }
     }
 }

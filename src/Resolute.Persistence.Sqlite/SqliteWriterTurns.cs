@@ -6,7 +6,7 @@ namespace Resolute.Persistence.Sqlite;
 
 /// <summary>
 /// SQLite lets one writer at a time into a database file. The writers of this process — the saga repository's message
-/// transactions, the outbox's sweeps and bulk deletes — take turns here, in arrival order and without blocking a thread,
+/// transactions, the outbox's sweeps and deliveries — take turns here, in arrival order and without blocking a thread,
 /// before they begin; so they never meet SQLite's lock, whose busy handler waits by sleeping a thread in steps of up to
 /// 100 ms. Other processes on the same file still meet the lock and wait through the busy timeout.
 /// </summary>

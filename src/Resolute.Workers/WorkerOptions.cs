@@ -16,6 +16,19 @@ public sealed class WorkerOptions
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// How many replies a worker process keeps, by execution id, to answer a command delivered again (a redelivery after a
+    /// lost acknowledgement, an outbox row sent twice) without running the node again. Oldest forgotten first. Zero keeps
+    /// none. Default 10,000.
+    /// </summary>
+    public int RememberedExecutions { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most bytes of output the kept replies (<see cref="RememberedExecutions"/>) may hold together; oldest forgotten
+    /// first, and a reply larger than this is not kept. Default 64 MiB.
+    /// </summary>
+    public long RememberedReplyBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// How long a stopping process (SIGTERM, <c>StopApplication</c>) lets the node executions it has already begun run
     /// on. A node that finishes within it completes normally: its reply is sent and its command acknowledged. A node
     /// still running at the deadline sees <see cref="NodeContext.CancellationToken"/> fire; its command is not failed but

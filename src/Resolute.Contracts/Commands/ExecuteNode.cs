@@ -49,11 +49,20 @@ public sealed record ExecuteNode
     public DateTimeOffset? RateLimitSlot { get; init; }
 
     /// <summary>
-    /// For a rate-limited node: the latest time a worker may start it. A worker that takes the command later (the queue
-    /// was backlogged, workers were down) must not start it: it answers <see cref="NodeStartMissed"/> and the
-    /// orchestrator reserves a new slot. This is what keeps a backlog from starting all at once.
+    /// The latest time a worker may start the attempt; null for no limit. A worker that takes the command later does not
+    /// start it. For a rate-limited node it is the end of the reserved slot's start window: the worker answers
+    /// <see cref="NodeStartMissed"/> and the orchestrator reserves a new slot (this keeps a backlog from starting all at
+    /// once). For any other node it is the end of the orchestrator's queue-wait limit: by then the orchestrator has
+    /// counted the attempt as lost and sent a new one, so the worker drops the command without a reply.
     /// </summary>
     public DateTimeOffset? StartBy { get; init; }
+
+    /// <summary>
+    /// When the orchestrator stops waiting for the reply of an attempt started on time (dispatch + timeout + grace); null
+    /// when it set no deadline. A worker that starts the attempt so late that it could end after this sends
+    /// <see cref="NodeStarted"/> first, and the deadline then counts from the start.
+    /// </summary>
+    public DateTimeOffset? ReplyBy { get; init; }
 
     /// <summary>
     /// The W3C <c>traceparent</c> of the span the attempt belongs under — its step's, or its compensation's — so that the

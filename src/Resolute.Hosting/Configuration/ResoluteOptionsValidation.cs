@@ -32,6 +32,16 @@ internal static class ResoluteOptionsValidation
         AtLeastOne(o.ConcurrentNodeLimit, nameof(o.ConcurrentNodeLimit));
         AtLeastOne(o.MaxPayloadBytes, nameof(o.MaxPayloadBytes));
         NotBlank(o.WorkerId, nameof(o.WorkerId), "a name for this worker in run history");
+        if (o.RememberedExecutions < 0)
+        {
+            throw Bad(nameof(o.RememberedExecutions), $"is {o.RememberedExecutions}; allowed: zero (keep no replies) or more, e.g. 10000.");
+        }
+
+        if (o.RememberedReplyBytes < 0)
+        {
+            throw Bad(nameof(o.RememberedReplyBytes), $"is {o.RememberedReplyBytes}; allowed: zero or more bytes, e.g. 67108864 (64 MiB).");
+        }
+
         if (o.ShutdownDrainTimeout < TimeSpan.Zero || o.ShutdownDrainTimeout > MaxShutdownDrain)
         {
             throw Bad(nameof(o.ShutdownDrainTimeout), $"is {o.ShutdownDrainTimeout}; allowed: zero or a duration under 24 days, e.g. 00:00:25.");

@@ -10,7 +10,7 @@ public sealed class ResoluteHealthOptions
     /// <summary>
     /// The age of the oldest row of the transactional outbox (a command or event committed but not yet sent) past which
     /// the outbox check reports Degraded. Rows normally leave within milliseconds; one whose fast path was lost (a crash,
-    /// a broker outage) waits for the sweeper, i.e. up to <c>ResoluteOutboxOptions.SweepAge</c> (15 s) plus a sweep.
+    /// a broker outage) waits for the sweeper, i.e. up to <c>ResoluteOutboxOptions.SweepAge</c> (2 s) plus a sweep.
     /// Default 30 s; never below <c>SweepAge + SweepInterval</c> (a lower value is raised to it).
     /// </summary>
     public TimeSpan OutboxBacklogDegradedAge { get; set; } = TimeSpan.FromSeconds(30);

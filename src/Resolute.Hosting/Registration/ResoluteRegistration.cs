@@ -56,7 +56,12 @@ internal static class ResoluteRegistration
         return (settings, registry);
     }
 
-    public static void Register(IBusRegistrationConfigurator x, ResoluteSettings settings, FlowRegistry registry, ResoluteBusAccess bus)
+    /// <param name="x">The bus being configured.</param>
+    /// <param name="settings">Resolute's settings.</param>
+    /// <param name="registry">The flows.</param>
+    /// <param name="bus">Which bus Resolute uses.</param>
+    /// <param name="inMemoryTransport">True when Resolute's own bus runs on the in-memory transport, whose queues die with the process.</param>
+    public static void Register(IBusRegistrationConfigurator x, ResoluteSettings settings, FlowRegistry registry, ResoluteBusAccess bus, bool inMemoryTransport)
     {
         IServiceCollection services = x;
         services.AddSingleton<Marker>();
@@ -72,7 +77,12 @@ internal static class ResoluteRegistration
         services.AddSingleton(registry);
         services.TryAddSingleton(TimeProvider.System);
         ResoluteOptionsRegistration.Add(services, settings);
+
+        // A broker keeps queued commands through restarts, so an attempt still queued at its deadline is waited for; the
+        // in-memory transport's queues die with the process, so there the deadline counts from the dispatch.
+        services.AddOptions<OrchestratorOptions>().PostConfigure(o => o.QueueWaitLimit ??= inMemoryTransport ? TimeSpan.Zero : OrchestratorOptions.BrokerQueueWaitLimit);
         services.AddSingleton<RunningNodes>();
+        services.AddSingleton<ExecutionReplies>();
         services.AddSingleton<IFlowClient>(sp => bus.Create<BusFlowClient>(sp));
 
         // The host starts only once the buses have: Resolute's endpoints connect to a started bus.

@@ -104,6 +104,15 @@ internal static class AttemptFailures
             else if (attempt.Outcome == NodeExecutionOutcome.Pending && attempt.DeadlineAt <= turn.Now)
             {
                 acted = true;
+                if (StillQueued(turn, attempt) is { } lastChance)
+                {
+                    // No worker said it started the attempt late, and none answered: the command may still be waiting
+                    // behind a backlog (a worker that takes it says so), so it is not sent again until the queue-wait
+                    // limit has passed too.
+                    attempt.DeadlineAt = lastChance;
+                    continue;
+                }
+
                 Apply(turn, attempt, new NodeFailed
                 {
                     RunId = state.RunId,
@@ -114,15 +123,33 @@ internal static class AttemptFailures
                     Error = new ErrorInfo
                     {
                         Type = ErrorTypes.DeadlineExceeded,
-                        Message = $"No reply for node '{attempt.NodeName}' attempt {attempt.Attempt} by {attempt.DeadlineAt:O} (node timeout plus {turn.Options.DeadlineGrace.TotalSeconds:0}s grace); the worker may have stopped. The attempt counts as failed.",
+                        Message = attempt.StartedAt is null && turn.Options.QueueWaitLimit > TimeSpan.Zero
+                            ? $"No reply for node '{attempt.NodeName}' attempt {attempt.Attempt} by {attempt.DeadlineAt:O}, and no worker said it started it: the command waited longer than the queue-wait limit ({turn.Options.QueueWaitLimit}) plus the node's timeout and {turn.Options.DeadlineGrace.TotalSeconds:0}s grace, or was lost. The attempt counts as failed. Check that workers consume the node's task queue."
+                            : $"No reply for node '{attempt.NodeName}' attempt {attempt.Attempt} by {attempt.DeadlineAt:O} (node timeout plus {turn.Options.DeadlineGrace.TotalSeconds:0}s grace); the worker may have stopped. The attempt counts as failed.",
                     },
-                    StartedAt = attempt.DispatchedAt,
+                    StartedAt = attempt.StartedAt ?? attempt.DispatchedAt,
                     FailedAt = turn.Now,
                 });
             }
         }
 
         return acted;
+    }
+
+    /// <summary>
+    /// For an attempt past its dispatch-time deadline that no worker said it started: the last deadline its queue-wait
+    /// limit allows, while that is still ahead; null when the attempt is to be counted as failed now.
+    /// </summary>
+    private static DateTimeOffset? StillQueued(RunTurn turn, NodeExecution attempt)
+    {
+        if (attempt.StartedAt is not null || turn.Options.QueueWaitLimit is not { } limit || limit <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var node = turn.Flow.GetNode(attempt.NodeName);
+        var lastChance = attempt.DispatchedAt + limit + node.Timeout + turn.Options.DeadlineGrace;
+        return lastChance > turn.Now ? lastChance : null;
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset failedAt, DateTimeOffset now) => failedAt == default || failedAt > now ? now : failedAt;

@@ -130,6 +130,24 @@ public sealed class FlowRunDecider
         return Finish(turn, run);
     }
 
+    /// <summary>A worker started an attempt late (after a wait in its queue): the attempt's deadline counts from that start.</summary>
+    public FlowRunDecision NodeStarted(FlowRun run, NodeStarted message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Load(run) is not { } turn)
+        {
+            return Ended(run);
+        }
+
+        if (!turn.Decision.Ignored && TryFindPending(turn, message.ExecutionId, message.NodeName, "start", out var attempt)
+            && !NodeDispatcher.Started(turn, attempt, turn.Flow.GetNode(attempt.NodeName), message))
+        {
+            turn.Ignore($"node '{attempt.NodeName}' attempt {attempt.Attempt} was already known to have started");
+        }
+
+        return Finish(turn, run);
+    }
+
     /// <summary>A worker reports a node attempt failed.</summary>
     public FlowRunDecision NodeFailed(FlowRun run, NodeFailed message)
     {

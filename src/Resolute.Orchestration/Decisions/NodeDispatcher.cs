@@ -64,6 +64,30 @@ internal static class NodeDispatcher
         Wait(turn, attempt, limit);
     }
 
+    /// <summary>
+    /// A worker started the attempt late (<see cref="NodeStarted"/>): its deadline counts from that start, so a wait in the
+    /// queue does not count against the node's timeout. False when the attempt was already known to have started.
+    /// </summary>
+    public static bool Started(RunTurn turn, NodeExecution attempt, Node node, NodeStarted started)
+    {
+        if (attempt.StartedAt is not null)
+        {
+            return false;
+        }
+
+        // A worker clock ahead of ours cannot push the deadline further than our own now allows.
+        var at = started.StartedAt > turn.Now ? turn.Now : started.StartedAt < attempt.DispatchedAt ? attempt.DispatchedAt : started.StartedAt;
+        attempt.StartedAt = at;
+        attempt.WorkerId = started.WorkerId;
+        var deadline = at + node.Timeout + turn.Options.DeadlineGrace;
+        if (attempt.DeadlineAt is null || deadline > attempt.DeadlineAt)
+        {
+            attempt.DeadlineAt = deadline;
+        }
+
+        return true;
+    }
+
     /// <summary>A worker took the attempt after its start window: it waits again, for a new slot.</summary>
     public static void StartMissed(RunTurn turn, NodeExecution attempt, Node node)
     {
@@ -95,7 +119,13 @@ internal static class NodeDispatcher
         attempt.Outcome = NodeExecutionOutcome.Pending;
         attempt.DispatchedAt = turn.Now;
         attempt.RetryAt = null;
+        attempt.StartedAt = null;
         attempt.DeadlineAt = turn.Now + node.Timeout + turn.Options.DeadlineGrace;
+        var queueWait = turn.Options.QueueWaitLimit ?? TimeSpan.Zero;
+        if (startBy is null && queueWait > TimeSpan.Zero)
+        {
+            startBy = turn.Now + queueWait;
+        }
 
         var state = turn.State;
         turn.Decision.Dispatches.Add(new NodeDispatch(turn.RegisteredFlow!.QueueOf(node), new ExecuteNode
@@ -114,6 +144,7 @@ internal static class NodeDispatcher
             DispatchedAt = turn.Now,
             RateLimitSlot = slot,
             StartBy = startBy,
+            ReplyBy = attempt.DeadlineAt,
             TraceParent = RunTracing.TraceParentOf(turn, attempt),
         }));
     }

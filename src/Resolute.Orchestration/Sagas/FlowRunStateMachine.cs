@@ -58,6 +58,11 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             e.CorrelateById(c => c.Message.RunId);
             e.OnMissingInstance(m => m.Fault());
         });
+        Event(() => NodeStartedReceived, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Fault());
+        });
         Event(() => WakeReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
@@ -76,6 +81,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             Ignore(StartRequested),
             When(NodeCompletedReceived).ThenAsync(c => Handle(c, () => _decider.NodeCompleted(c.Saga, c.Message))),
             When(NodeFailedReceived).ThenAsync(c => Handle(c, () => _decider.NodeFailed(c.Saga, c.Message))),
+            When(NodeStartedReceived).ThenAsync(c => Handle(c, () => _decider.NodeStarted(c.Saga, c.Message))),
             When(NodeStartMissedReceived).ThenAsync(c => Handle(c, () => _decider.NodeStartMissed(c.Saga, c.Message))),
             When(WakeReceived).ThenAsync(c => Handle(c, () => _decider.Wake(c.Saga))),
             When(CancelRequested).ThenAsync(c => Handle(c, () => _decider.Cancel(c.Saga, c.Message))));
@@ -113,6 +119,9 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
 
     /// <summary>A worker took a rate-limited attempt after its start window.</summary>
     public Event<NodeStartMissed> NodeStartMissedReceived { get; private set; } = null!;
+
+    /// <summary>A worker started an attempt late.</summary>
+    public Event<NodeStarted> NodeStartedReceived { get; private set; } = null!;
 
     /// <summary>A timer of the run is due.</summary>
     public Event<WakeFlowRun> WakeReceived { get; private set; } = null!;

@@ -27,8 +27,8 @@ public interface IOutboxRowLock
 
     /// <summary>
     /// Waits for this process's turn to write, on a database that takes one writer at a time (SQLite); the same turns as
-    /// the saga repository's (<see cref="Saga.ISagaRowLock.EnterWriterAsync"/>). The outbox takes one around its sweeps and
-    /// its bulk deletes. The default: no turns (<see langword="null"/>).
+    /// the saga repository's (<see cref="Saga.ISagaRowLock.EnterWriterAsync"/>). The outbox takes one around each delivering
+    /// transaction (fast path and sweeps). The default: no turns (<see langword="null"/>).
     /// </summary>
     /// <param name="dbContext">The DbContext about to write.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>

@@ -108,24 +108,8 @@ public sealed class OutboxDeliveryService : BackgroundService, IHostedLifecycleS
     /// <inheritdoc />
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>
-    /// After every hosted service stopped (the bus included, so no message is being handled any more): waits for the
-    /// deletes of delivered rows still queued, so that a clean restart does not send them again.
-    /// </summary>
-    /// <param name="cancellationToken">The host's shutdown deadline.</param>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.DeliveryTimeout);
-        try
-        {
-            await _dispatcher.FlushDeletionsAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Left for the next start's sweeper, which sends them again with the same MessageId.
-        }
-    }
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

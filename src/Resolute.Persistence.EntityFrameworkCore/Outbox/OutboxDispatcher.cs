@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,31 +9,23 @@ namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 
 /// <summary>
 /// Delivers outbox rows. The fast path (<see cref="DeliverCommittedAsync"/>, called by
-/// <see cref="OutboxDeliveryFilter{TMessage}"/> right after the saga's commit) sends the batch's messages and queues their
-/// rows for deletion; it does not wait for the delete. A background loop collects what is queued for
-/// <see cref="ResoluteOutboxOptions.DeleteBatchWindow"/> and deletes it in one statement — so many consumes share one
-/// delete and its commit, and none of them holds its concurrency slot while it runs. The sweeper
-/// (<see cref="OutboxDeliveryService"/>) claims old rows with a locking read that skips locked rows, delivers and deletes
-/// them in one transaction of its own.
+/// <see cref="OutboxDeliveryFilter{TMessage}"/> right after the saga's commit) holds its batch's rows with a locking read
+/// while it sends their messages, deletes them and commits: a sweeper (of any replica) skips locked rows, so it never sends
+/// a row a fast path is sending, and rows a fast path sent are gone once it returns. The sweeper
+/// (<see cref="OutboxDeliveryService"/>) claims old rows the same way, delivers and deletes them in one transaction of its own.
 /// </summary>
 /// <remarks>
 /// A row is deleted only after its message left, so a crash anywhere loses nothing: the worst case is a message sent again
-/// by a sweeper (after a crash between send and delete — the rows delivered within the last delete window), with the same
-/// MessageId. The sweeper of this process never sends a row whose delete is queued here.
+/// by a sweeper after a crash between the send and the commit of its delete, with the same MessageId (workers answer a
+/// command they already ran from memory).
 /// </remarks>
-internal sealed class OutboxDispatcher : IDisposable
+internal sealed class OutboxDispatcher
 {
-    private const int MaxDeletesPerStatement = 1000;
-
     private readonly IServiceScopeFactory _scopes;
     private readonly Type _dbContextType;
     private readonly List<IOutboxRowLock> _rowLocks;
     private readonly ILogger<OutboxDispatcher> _logger;
-    private readonly Channel<IReadOnlyList<Guid>> _deletions = Channel.CreateUnbounded<IReadOnlyList<Guid>>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<Guid, byte> _awaitingDeletion = new();
-    private readonly Lock _gate = new();
     private readonly IOutboxObserver[] _observers;
-    private Task? _deleteLoop;
 
     public OutboxDispatcher(
         IServiceScopeFactory scopes,
@@ -61,13 +51,10 @@ internal sealed class OutboxDispatcher : IDisposable
 
     public ResoluteOutboxOptions Options { get; }
 
-    /// <summary>Rows delivered by the fast path whose delete has not committed yet.</summary>
-    public int AwaitingDeletion => _awaitingDeletion.Count;
-
     /// <summary>
-    /// The fast path: after the saga's transaction committed, sends the batch's messages through the consume context (so
-    /// they carry its conversation and trace) and queues their rows for deletion (not awaited). Never throws: whatever it
-    /// could not send stays in the table for the sweeper.
+    /// The fast path: after the saga's transaction committed, holds the batch's rows (a locking read that skips rows a
+    /// sweeper holds), sends their messages through the consume context (so they carry its conversation and trace),
+    /// deletes them and commits. Never throws: whatever it could not send stays in the table for the sweeper.
     /// </summary>
     public async Task DeliverCommittedAsync(ConsumeContext context, OutboxBatch batch)
     {
@@ -91,44 +78,31 @@ internal sealed class OutboxDispatcher : IDisposable
             return;
         }
 
-        var delivered = new List<Guid>(batch.Messages.Count);
+        var messages = batch.Messages.ToDictionary(m => m.Row.Id);
         using var timeout = new CancellationTokenSource(Options.DeliveryTimeout);
         try
         {
-            foreach (var message in batch.Messages)
+            var result = await ClaimAndDeliverAsync(
+                (db, statements, token) => statements.ClaimAsync(db, messages.Keys, token),
+                async (row, token) =>
+                {
+                    var message = messages[row.Id];
+                    await OutboxTransport.DeliverAsync(context, context, message.Row, message.Message, message.MessageType, token).ConfigureAwait(false);
+                    return true;
+                },
+                timeout.Token).ConfigureAwait(false);
+            if (result.Failure is { } failure)
             {
-                await OutboxTransport.DeliverAsync(context, context, message.Row, message.Message, message.MessageType, timeout.Token).ConfigureAwait(false);
-                delivered.Add(message.Row.Id);
+                OutboxLog.FastPathFailed(_logger, failure, batch.Messages.Count - result.Delivered);
             }
         }
 #pragma warning disable CA1031 // After the commit nothing may fail the message: the rows are safe, the sweeper delivers them.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            OutboxLog.FastPathFailed(_logger, exception, batch.Messages.Count - delivered.Count);
-        }
-
-        if (delivered.Count > 0)
-        {
-            QueueDeletion(delivered);
-            await ObserveDeliveredAsync(batch.Messages.Select(m => m.Row).Where(r => delivered.Contains(r.Id)).ToList()).ConfigureAwait(false);
+            OutboxLog.FastPathFailed(_logger, exception, batch.Messages.Count);
         }
     }
-
-    /// <summary>True when the fast path delivered the row and its delete is still queued (the sweeper must not send it again).</summary>
-    public bool IsAwaitingDeletion(Guid id) => _awaitingDeletion.ContainsKey(id);
-
-    /// <summary>Waits until every queued delete has committed, or <paramref name="cancellationToken"/> fires.</summary>
-    public async Task FlushDeletionsAsync(CancellationToken cancellationToken)
-    {
-        while (!_awaitingDeletion.IsEmpty && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Ends the delete loop (what is still queued stays in the table for the next sweep).</summary>
-    public void Dispose() => _deletions.Writer.TryComplete();
 
     /// <summary>
     /// In one transaction: claims rows with <paramref name="claim"/>, delivers each with <paramref name="deliver"/> (false:
@@ -161,8 +135,7 @@ internal sealed class OutboxDispatcher : IDisposable
                         {
                             try
                             {
-                                // Sent by the fast path already, only its delete is late: delete it, do not send it again.
-                                if (IsAwaitingDeletion(row.Id) || await deliver(row, token).ConfigureAwait(false))
+                                if (await deliver(row, token).ConfigureAwait(false))
                                 {
                                     delivered.Add(row.Id);
                                 }
@@ -221,102 +194,6 @@ internal sealed class OutboxDispatcher : IDisposable
             OutboxLog.ObserverFailed(_logger, exception, OutboxPoint.Delivered);
         }
     }
-
-    /// <summary>Queues the delete of delivered rows (after a shutdown began they stay for the next start's sweeper).</summary>
-    internal void QueueDeletion(IReadOnlyList<Guid> ids)
-    {
-        foreach (var id in ids)
-        {
-            _awaitingDeletion.TryAdd(id, 0);
-        }
-
-        if (!_deletions.Writer.TryWrite(ids))
-        {
-            foreach (var id in ids)
-            {
-                _awaitingDeletion.TryRemove(id, out _);
-            }
-
-            return;
-        }
-
-        if (_deleteLoop is null)
-        {
-            lock (_gate)
-            {
-                _deleteLoop ??= Task.Run(DeleteLoopAsync);
-            }
-        }
-
-    }
-
-    // One statement for everything queued within the window: consumes share a delete and its commit. Runs for the
-    // process's life; a failed delete is retried until it succeeds (the sweeper skips those rows meanwhile).
-    private async Task DeleteLoopAsync()
-    {
-        var retry = new List<Guid>();
-        while (true)
-        {
-            if (retry.Count == 0)
-            {
-                if (!await _deletions.Reader.WaitToReadAsync().ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                // Let the consumes finishing meanwhile add theirs (nobody waits for this delete).
-                if (Options.DeleteBatchWindow > TimeSpan.Zero)
-                {
-                    await Task.Delay(Options.DeleteBatchWindow).ConfigureAwait(false);
-                }
-            }
-
-            var ids = new List<Guid>(retry);
-            while (ids.Count < MaxDeletesPerStatement && _deletions.Reader.TryRead(out var queued))
-            {
-                ids.AddRange(queued);
-            }
-
-            try
-            {
-                await DeleteAsync(ids, CancellationToken.None).ConfigureAwait(false);
-                foreach (var deleted in ids)
-                {
-                    _awaitingDeletion.TryRemove(deleted, out _);
-                }
-
-                retry.Clear();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The application is shutting down: the rows stay, and the next start's sweeper sends them again (same MessageId).
-                return;
-            }
-#pragma warning disable CA1031 // The database may be down: keep the ids and try again; the sweeper skips them meanwhile.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                retry = ids;
-                OutboxLog.DeleteFailed(_logger, exception, ids.Count, Options.SweepInterval);
-                await Task.Delay(Options.SweepInterval).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Runs one write of its own (a bulk delete) in a new scope, in this process's turn to write where the database has turns.</summary>
-    internal async Task<int> WriteAsync(Func<ResoluteDbContext, CancellationToken, Task<int>> write, CancellationToken cancellationToken)
-    {
-        var scope = _scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = (ResoluteDbContext)scope.ServiceProvider.GetRequiredService(_dbContextType);
-            using var turn = await SelectRowLock(db).EnterWriterAsync(db, cancellationToken).ConfigureAwait(false);
-            return await write(db, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private Task<int> DeleteAsync(List<Guid> ids, CancellationToken cancellationToken) =>
-        WriteAsync((db, token) => db.OutboxMessages.Where(x => ids.Contains(x.Id)).ExecuteDeleteAsync(token), cancellationToken);
 
     private IOutboxRowLock SelectRowLock(DbContext db)
     {

@@ -72,6 +72,27 @@ internal sealed class OutboxStatements
         return await db.Set<OutboxMessage>().FromSqlRaw(sql, [.. parameters]).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Claims the rows among <paramref name="ids"/> that no other transaction holds (a fast path's own batch: a sweeper may
+    /// have taken some).
+    /// </summary>
+    public async Task<List<OutboxMessage>> ClaimAsync(DbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var parameters = new List<object>(ids.Count);
+        var factory = db.Database.GetDbConnection().CreateCommand();
+        await using (factory.ConfigureAwait(false))
+        {
+            foreach (var id in ids)
+            {
+                parameters.Add(CreateParameter(factory, _idProperty, string.Create(CultureInfo.InvariantCulture, $"@resolute_id{parameters.Count}"), id));
+            }
+        }
+
+        var names = string.Join(", ", Enumerable.Range(0, ids.Count).Select(i => string.Create(CultureInfo.InvariantCulture, $"@resolute_id{i}")));
+        var sql = _rowLock.FormatClaimStatement(_table, $"{_id} IN ({names})", $"{_createdAt}, {_id}", ids.Count);
+        return await db.Set<OutboxMessage>().FromSqlRaw(sql, [.. parameters]).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static DbParameter CreateParameter(DbCommand factory, IProperty property, string name, object value) =>
         property.GetRelationalTypeMapping().CreateParameter(factory, name, value, nullable: false);
 

@@ -10,11 +10,11 @@ public sealed class ResoluteOutboxOptions
 
     /// <summary>
     /// How old a row must be before the sweeper delivers it. Younger rows are left to the fast path of the message that
-    /// wrote them (it delivers right after the commit). Keep it above <see cref="DeliveryTimeout"/>: a younger row may
-    /// still be in the hands of a fast path (possibly in another replica), and sweeping it would send it twice.
-    /// Default 15 s — the delay before a crashed process's committed messages go out.
+    /// wrote them, which holds them (a locking read) from just after the commit until their messages left and their delete
+    /// committed; the sweeper skips held rows, so this only bounds how soon a crashed process's committed messages go out.
+    /// Default 2 s.
     /// </summary>
-    public TimeSpan SweepAge { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan SweepAge { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The most rows one sweeper transaction claims and delivers. Default 100.</summary>
     public int SweepBatchSize { get; set; } = 100;
@@ -25,23 +25,11 @@ public sealed class ResoluteOutboxOptions
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// How long the deletes of rows the fast path delivered wait to collect more rows into one statement. Nobody waits for
-    /// these deletes; a longer window means fewer statements and commits, and more messages sent again by a sweeper if the
-    /// process dies before the delete (never lost). Zero deletes as soon as the previous delete finished. Default 50 ms.
-    /// </summary>
-    public TimeSpan DeleteBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
-
     /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
         Positive(SweepInterval, nameof(SweepInterval));
         Positive(DeliveryTimeout, nameof(DeliveryTimeout));
-        if (DeleteBatchWindow < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DeleteBatchWindow), DeleteBatchWindow, "ResoluteOutboxOptions.DeleteBatchWindow must not be negative.");
-        }
-
         if (SweepAge < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(SweepAge), SweepAge, "ResoluteOutboxOptions.SweepAge must not be negative.");

@@ -33,6 +33,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     private readonly RunningNodes _running;
     private readonly IServiceScopeFactory _scopes;
     private readonly NodeMetrics? _metrics;
+    private readonly ExecutionReplies _replies;
 
     /// <summary>Creates the consumer.</summary>
     /// <param name="registry">The flows this worker runs.</param>
@@ -41,9 +42,12 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     /// <param name="loggerFactory">Loggers for the consumer and the nodes.</param>
     /// <param name="running">The attempts in progress, for cancellation.</param>
     /// <param name="scopes">The root container's scope factory: each attempt runs in a scope of its own.</param>
+    /// <param name="replies">The replies this process already sent, so a command delivered again is answered, not run again.</param>
     /// <param name="metrics">Attempt counts, durations and queue waits; null to record none.</param>
-    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running, IServiceScopeFactory scopes, NodeMetrics? metrics = null)
+    public NodeCommandConsumer(FlowRegistry registry, WorkerOptions options, TimeProvider time, ILoggerFactory loggerFactory, RunningNodes running, IServiceScopeFactory scopes, ExecutionReplies replies, NodeMetrics? metrics = null)
     {
+        ArgumentNullException.ThrowIfNull(replies);
+        _replies = replies;
         _metrics = metrics;
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(scopes);
@@ -74,14 +78,44 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         var attempt = new Attempt(context, queue, activity, received);
         try
         {
+            if (await ReplayAsync(attempt).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await RunAsync(attempt).ConfigureAwait(false);
         }
         finally
         {
+            // An attempt that ended without a reply (the worker stopped under it, its start window had passed) is run
+            // again by the next copy of its command.
+            _replies.Forget(command.ExecutionId);
             var outcome = attempt.Outcome ?? "Interrupted";
             activity?.SetTag(ResoluteAttributes.Outcome, outcome);
             _metrics?.AttemptEnded(command.FlowName, command.NodeName, outcome, _time.GetUtcNow() - attempt.StartedAt);
         }
+    }
+
+    /// <summary>
+    /// A copy of a command this process already ran (or is running) is answered with the reply that run sent, and the
+    /// node does not run again; false when the caller is to run it.
+    /// </summary>
+    private async Task<bool> ReplayAsync(Attempt attempt)
+    {
+        var context = attempt.Context;
+        var command = context.Message;
+        while (!_replies.TryBegin(command.ExecutionId, out var earlier))
+        {
+            if (await earlier.WaitAsync(context.CancellationToken).ConfigureAwait(false) is { } reply)
+            {
+                attempt.Outcome = "Replayed";
+                Replayed(_logger, command.NodeName, command.Attempt, command.RunId, command.ExecutionId);
+                await context.Publish(reply, reply.GetType(), context.CancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task RunAsync(Attempt attempt)
@@ -123,6 +157,14 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             return;
         }
 
+        // Past the command's start-by time the orchestrator has given up on this copy and sent another attempt.
+        if (command.StartBy is { } expiry && command.RateLimitSlot is null && _time.GetUtcNow() is var taken && taken > expiry)
+        {
+            attempt.Outcome = "Expired";
+            CommandExpired(_logger, command.NodeName, command.Attempt, command.RunId, taken - expiry);
+            return;
+        }
+
         // A rate-limited attempt starts only inside the window its limiter reserved; one taken later (a backlog, workers
         // that were down) goes back to the orchestrator for a new slot instead of starting with the rest of the backlog.
         if (command.StartBy is { } startBy && command.RateLimitSlot is { } slot && _time.GetUtcNow() is var now && now > startBy)
@@ -149,6 +191,21 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         var nodeLogger = _loggerFactory.CreateLogger($"Resolute.Nodes.{command.FlowName}.{command.NodeName}");
 
         attempt.StartedAt = _time.GetUtcNow();
+        if (StartsLate(command, attempt.StartedAt))
+        {
+            // The queue wait ate into the grace the orchestrator gave this attempt: tell it the attempt started, so its
+            // deadline counts from now and it does not send the node again while it runs.
+            await context.Publish(new NodeStarted
+            {
+                RunId = command.RunId,
+                ExecutionId = command.ExecutionId,
+                NodeName = command.NodeName,
+                Attempt = command.Attempt,
+                StartedAt = attempt.StartedAt,
+                WorkerId = _options.WorkerId,
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
+
         object? output;
         try
         {
@@ -216,7 +273,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         }
 
         attempt.Outcome = "Completed";
-        await context.Publish(new NodeCompleted
+        await ReplyAsync(attempt, new NodeCompleted
         {
             RunId = command.RunId,
             ExecutionId = command.ExecutionId,
@@ -227,7 +284,32 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             CompletedAt = _time.GetUtcNow(),
             WorkerId = _options.WorkerId,
             TaskQueue = queue,
-        }, context.CancellationToken).ConfigureAwait(false);
+        }, outputJson.Length).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when an attempt started at <paramref name="startedAt"/> could end after the orchestrator's deadline for it:
+    /// it started within half the grace the orchestrator allowed beyond the node's timeout (the other half covers clock
+    /// differences and the reply's way back).
+    /// </summary>
+    private static bool StartsLate(ExecuteNode command, DateTimeOffset startedAt)
+    {
+        if (command.ReplyBy is not { } replyBy)
+        {
+            return false;
+        }
+
+        var grace = command.DispatchedAt == default ? TimeSpan.Zero : replyBy - command.DispatchedAt - command.Timeout;
+        return startedAt + command.Timeout > replyBy - (grace / 2);
+    }
+
+    /// <summary>Remembers the attempt's reply (a copy of the command is answered with it), then publishes it.</summary>
+    private Task ReplyAsync<TReply>(Attempt attempt, TReply reply, int size)
+        where TReply : class
+    {
+        var context = attempt.Context;
+        _replies.Remember(context.Message.ExecutionId, reply, size);
+        return context.Publish(reply, context.CancellationToken);
     }
 
     /// <summary>
@@ -322,7 +404,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         attempt.Outcome = outcome;
         attempt.Span?.SetStatus(ActivityStatusCode.Error, error.Message);
         attempt.Span?.SetTag(ResoluteAttributes.ErrorType, error.Type);
-        return context.Publish(new NodeFailed
+        return ReplyAsync(attempt, new NodeFailed
         {
             RunId = command.RunId,
             ExecutionId = command.ExecutionId,
@@ -334,7 +416,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             FailedAt = _time.GetUtcNow(),
             WorkerId = _options.WorkerId,
             TaskQueue = attempt.Queue,
-        }, context.CancellationToken);
+        }, error.Message.Length);
     }
 
     private static readonly Func<ILogger, Guid, string, string, int, IDisposable?> AttemptScope =
@@ -352,6 +434,12 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its rate-limit window closed; sent back for a new slot")]
     private static partial void StartWindowMissed(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
 
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Node {NodeName} attempt {Attempt} of run {RunId} (execution {ExecutionId}) was delivered again; answered with the reply this worker already sent, not run again")]
+    private static partial void Replayed(ILogger logger, string nodeName, int attempt, Guid runId, Guid executionId);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its start-by time: the orchestrator has counted it as lost and sent another attempt, so it is dropped unrun")]
+    private static partial void CommandExpired(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
+
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
     private static partial void ScopeDisposalFailed(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
 
@@ -367,7 +455,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         /// <summary>When the node started (until then, when the command was received).</summary>
         public DateTimeOffset StartedAt { get; set; } = startedAt;
 
-        /// <summary><c>Completed</c>, <c>Failed</c>, <c>TimedOut</c>, <c>Cancelled</c>, <c>Rejected</c>, <c>StartMissed</c>; null while running.</summary>
+        /// <summary><c>Completed</c>, <c>Failed</c>, <c>TimedOut</c>, <c>Cancelled</c>, <c>Rejected</c>, <c>StartMissed</c>, <c>Expired</c>, <c>Replayed</c>; null while running.</summary>
         public string? Outcome { get; set; }
     }
 }

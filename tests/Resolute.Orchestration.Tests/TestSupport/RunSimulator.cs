@@ -200,6 +200,22 @@ internal sealed class RunSimulator
 
     public FlowRunDecision Deliver(NodeStartMissed reply) => Apply(Decider.NodeStartMissed(Run, reply));
 
+    /// <summary>A worker says it started the pending attempt of <paramref name="nodeName"/> now (late).</summary>
+    public FlowRunDecision StartLate(string nodeName) => Deliver(Started(PendingCommand(nodeName)));
+
+    /// <summary>A started signal for <paramref name="command"/> at the simulator's now (not delivered).</summary>
+    public NodeStarted Started(ExecuteNode command) => new()
+    {
+        RunId = command.RunId,
+        ExecutionId = command.ExecutionId,
+        NodeName = command.NodeName,
+        Attempt = command.Attempt,
+        StartedAt = Time.GetUtcNow(),
+        WorkerId = "test-worker",
+    };
+
+    public FlowRunDecision Deliver(NodeStarted signal) => Apply(Decider.NodeStarted(Run, signal));
+
     public FlowRunDecision Cancel(string? reason = "test") => Apply(Decider.Cancel(Run, new CancelFlowRun { RunId = RunId, Reason = reason, RequestedAt = Time.GetUtcNow() }));
 
     /// <summary>Fails the pending attempt of <paramref name="nodeName"/> (retryable), waits out each back-off, until no retry is scheduled.</summary>
