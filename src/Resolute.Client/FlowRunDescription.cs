@@ -23,6 +23,9 @@ public sealed class FlowRunDescription
     /// <summary>The flow.</summary>
     public string FlowName => Snapshot.FlowName;
 
+    /// <summary>The flow version the run follows (it keeps it to its end, across upgrades).</summary>
+    public string FlowVersion => Snapshot.FlowVersion;
+
     /// <summary>The status.</summary>
     public RunStatus Status => Snapshot.Status;
 

@@ -12,8 +12,14 @@ public static class ErrorTypes
     /// <summary>The worker knows the flow but not the node.</summary>
     public const string UnknownNode = "Resolute.UnknownNode";
 
-    /// <summary>The run follows a flow version this process does not have.</summary>
+    /// <summary>The run follows a flow version the orchestrator does not have.</summary>
     public const string FlowVersionMismatch = "Resolute.FlowVersionMismatch";
+
+    /// <summary>
+    /// A worker of the node's queue does not have the run's flow version (a rolling upgrade in progress, or the version
+    /// was never deployed to the workers): the attempt waits for a worker that has it, it does not fail.
+    /// </summary>
+    public const string FlowVersionUnavailable = "Resolute.FlowVersionUnavailable";
 
     /// <summary>The run input (or a node input taken from it) is not valid JSON or not of the expected shape.</summary>
     public const string InvalidInput = "Resolute.InvalidInput";

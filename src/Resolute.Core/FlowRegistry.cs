@@ -10,9 +10,13 @@ public sealed class FlowRegistry
     public const string DefaultTaskQueue = Contracts.QueueNames.DefaultTaskQueue;
 
     private readonly Dictionary<string, RegisteredFlow> _flows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Name, string Version), RegisteredFlow> _versions = [];
 
-    /// <summary>The registered flows.</summary>
+    /// <summary>The registered flows, each in its current version (the one new runs follow).</summary>
     public IReadOnlyCollection<RegisteredFlow> Flows => _flows.Values;
+
+    /// <summary>Every registered definition: the current versions and the previous ones kept for runs in flight.</summary>
+    public IReadOnlyCollection<RegisteredFlow> AllVersions => _versions.Values;
 
     /// <summary>Registers <paramref name="flow"/>; its nodes run on <paramref name="taskQueue"/> unless a node names its own queue.</summary>
     /// <exception cref="InvalidOperationException">Another definition with the same name but a different version is registered, or another flow declares one of this flow's shared rate limiters with other settings.</exception>
@@ -25,7 +29,37 @@ public sealed class FlowRegistry
             if (existing.Flow.Version != flow.Version || existing.TaskQueue != queue)
             {
                 throw new InvalidOperationException(
-                    $"Flow '{flow.Name}' is registered twice with different definitions (versions {existing.Flow.Version} on queue '{existing.TaskQueue}' and {flow.Version} on queue '{queue}'). Register each flow once per process.");
+                    $"Flow '{flow.Name}' is registered twice with different definitions (versions {existing.Flow.Version} on queue '{existing.TaskQueue}' and {flow.Version} on queue '{queue}'). Register each flow once per process; to keep an older definition for the runs still following it, register that one with AddPreviousFlowVersion.");
+            }
+
+            return existing;
+        }
+
+        var registered = AddVersion(flow, queue);
+        _flows.Add(flow.Name, registered);
+        return registered;
+    }
+
+    /// <summary>
+    /// Keeps a previous definition of a flow registered beside its current one, so that runs started under it go on
+    /// with it (the orchestrator walks their plan, workers run their nodes) while new runs follow the current version.
+    /// Register the current version with <see cref="Add"/> too; drop the previous one once none of its runs is in flight.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The same version is already registered on another queue, or another flow declares one of its shared rate limiters with other settings.</exception>
+    public RegisteredFlow AddPreviousVersion(Flow flow, string? taskQueue = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return AddVersion(flow, string.IsNullOrWhiteSpace(taskQueue) ? DefaultTaskQueue : taskQueue);
+    }
+
+    private RegisteredFlow AddVersion(Flow flow, string queue)
+    {
+        if (_versions.TryGetValue((flow.Name, flow.Version), out var existing))
+        {
+            if (existing.TaskQueue != queue)
+            {
+                throw new InvalidOperationException(
+                    $"Flow '{flow.Name}' version {flow.Version} is registered twice, on queues '{existing.TaskQueue}' and '{queue}'. Register each version once per process.");
             }
 
             return existing;
@@ -33,7 +67,7 @@ public sealed class FlowRegistry
 
         CheckSharedLimiters(flow);
         var registered = new RegisteredFlow(flow, queue);
-        _flows.Add(flow.Name, registered);
+        _versions.Add((flow.Name, flow.Version), registered);
         return registered;
     }
 
@@ -42,7 +76,7 @@ public sealed class FlowRegistry
     {
         foreach (var limiter in flow.Nodes.Select(n => n.SharedRateLimiter).OfType<RateLimiter>())
         {
-            foreach (var other in _flows.Values)
+            foreach (var other in _versions.Values)
             {
                 if (other.Flow.Nodes.Select(n => n.SharedRateLimiter).OfType<RateLimiter>()
                         .FirstOrDefault(l => l.Name == limiter.Name && (l.Limit != limiter.Limit || l.Period != limiter.Period)) is { } conflicting)
@@ -60,6 +94,25 @@ public sealed class FlowRegistry
     {
         ArgumentNullException.ThrowIfNull(name);
         return _flows.TryGetValue(name, out flow!);
+    }
+
+    /// <summary>Finds the definition of a flow at a given version: the current one or a previous one kept registered.</summary>
+    public bool TryGet(string name, string version, out RegisteredFlow flow)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(version);
+        return _versions.TryGetValue((name, version), out flow!);
+    }
+
+    /// <summary>The versions of <paramref name="name"/> registered here, for error messages (current first).</summary>
+    public string DescribeVersions(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var versions = _versions.Values.Where(f => f.Flow.Name == name).Select(f => f.Flow.Version)
+            .OrderBy(v => _flows.TryGetValue(name, out var current) && current.Flow.Version == v ? 0 : 1)
+            .ThenBy(v => v, StringComparer.Ordinal)
+            .ToList();
+        return versions.Count == 0 ? "none" : string.Join(", ", versions.Select((v, i) => i == 0 && _flows.ContainsKey(name) ? $"{v} (current)" : v));
     }
 
     /// <summary>The names of the registered flows, for error messages.</summary>

@@ -23,6 +23,7 @@ namespace Resolute;
 public sealed class ResoluteConfigurator
 {
     private readonly List<(Flow Flow, string? TaskQueue)> _flows = [];
+    private readonly List<(Flow Flow, string? TaskQueue)> _previousFlows = [];
 
     internal ResoluteConfigurator()
     {
@@ -30,6 +31,9 @@ public sealed class ResoluteConfigurator
 
     /// <summary>The flows registered so far.</summary>
     public IReadOnlyList<(Flow Flow, string? TaskQueue)> Flows => _flows;
+
+    /// <summary>The previous flow versions kept registered (<see cref="AddPreviousFlowVersion"/>).</summary>
+    public IReadOnlyList<(Flow Flow, string? TaskQueue)> PreviousFlowVersions => _previousFlows;
 
     /// <summary>The roles set in code so far (null: none named, which means <see cref="ResoluteRoles.All"/>).</summary>
     internal ResoluteRoles? CodeRoles { get; private set; }
@@ -64,6 +68,22 @@ public sealed class ResoluteConfigurator
     {
         ArgumentNullException.ThrowIfNull(flow);
         _flows.Add((flow, taskQueue));
+        return this;
+    }
+
+    /// <summary>
+    /// Keeps a previous definition of a flow registered beside the current one (<see cref="AddFlow"/>), the way a rolling
+    /// upgrade needs it: runs started under the previous version go on with it — the orchestrator walks their plan and
+    /// workers run their nodes — while new runs follow the current version. Register it on orchestrators and workers
+    /// alike, and drop it once none of its runs is in flight (runs list their <c>FlowVersion</c>). A worker that has
+    /// neither version of a command answers so, and the attempt waits for one that has (see <c>docs/operations.md</c>).
+    /// </summary>
+    /// <param name="flow">The previous definition (same name as a flow registered with <see cref="AddFlow"/>).</param>
+    /// <param name="taskQueue">Its nodes' queue, as it was registered before (default <c>resolute-nodes</c>).</param>
+    public ResoluteConfigurator AddPreviousFlowVersion(Flow flow, string? taskQueue = null)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        _previousFlows.Add((flow, taskQueue));
         return this;
     }
 

@@ -37,4 +37,17 @@ public sealed class AddResoluteValidationTests
 
         Assert.Contains("registered twice", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_previous_flow_version_without_a_current_one_is_rejected()
+    {
+        static Task<int> Identity(int value, NodeContext context) => Task.FromResult(value);
+        var previous = Flow.Create("retiring").TriggeredBy(Trigger.Manual()).Then(Node.Create<int, int>("a", Identity)).Build();
+        var other = Flow.Create("other").TriggeredBy(Trigger.Manual()).Then(Node.Create<int, int>("a", Identity)).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddResolute(r => r.AddFlow(other).AddPreviousFlowVersion(previous)));
+
+        Assert.Contains("'retiring'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("r.AddFlow", error.Message, StringComparison.Ordinal);
+    }
 }

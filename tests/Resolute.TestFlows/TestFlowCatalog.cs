@@ -41,7 +41,15 @@ public static class TestFlowCatalog
         .. RateLimitFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. ScheduleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         new(ShutdownDrainFlow.Definition, DefaultTaskQueue),
+        new(UpgradeFlow.Generation == 2 ? UpgradeFlow.Version2 : UpgradeFlow.Version1, DefaultTaskQueue),
     ];
+
+    /// <summary>
+    /// Previous flow versions a process keeps registered beside <see cref="All"/> (<c>AddPreviousFlowVersion</c>): version 1
+    /// of <see cref="UpgradeFlow"/> in a generation-2 process.
+    /// </summary>
+    public static IReadOnlyList<TestFlow> PreviousVersions { get; } =
+        UpgradeFlow.Generation == 2 ? [new(UpgradeFlow.Version1, DefaultTaskQueue)] : [];
 
     /// <summary>Every task queue the test flows use.</summary>
     public static IReadOnlyList<string> TaskQueues { get; } =

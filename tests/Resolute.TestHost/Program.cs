@@ -98,6 +98,12 @@ internal static class Program
                 r.AddFlow(options.Schedules.TryGetValue(flow.Flow.Name, out var schedule) ? ScheduleFlows.WithSchedule(flow.Flow.Name, schedule) : flow.Flow, flow.TaskQueue);
             }
 
+            // RESOLUTE_TEST_FLOW_GENERATION=2: the new version of the upgrade flow, with the old one kept for its runs.
+            foreach (var previous in TestFlowCatalog.PreviousVersions)
+            {
+                r.AddPreviousFlowVersion(previous.Flow, previous.TaskQueue);
+            }
+
             if (options.ScheduleCheckin is { } checkin)
             {
                 r.ConfigureSchedules(s =>

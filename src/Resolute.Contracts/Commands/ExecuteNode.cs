@@ -2,7 +2,8 @@ namespace Resolute.Contracts;
 
 /// <summary>
 /// The orchestrator's command to run one attempt of one node; sent to the node's task queue. A worker that does not
-/// know <see cref="FlowName"/> at <see cref="FlowVersion"/>, or the node, answers <see cref="NodeFailed"/> (not retryable).
+/// have <see cref="FlowName"/> at <see cref="FlowVersion"/> answers <see cref="NodeVersionUnavailable"/> (the attempt
+/// waits for one that has it); one that has the flow but not the node answers <see cref="NodeFailed"/> (not retryable).
 /// </summary>
 public sealed record ExecuteNode
 {

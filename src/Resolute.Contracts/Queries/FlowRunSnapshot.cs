@@ -69,6 +69,13 @@ public enum NodeExecutionOutcome
     /// <see cref="NodeExecutionRecord.WaitingSince"/> and <see cref="NodeExecutionRecord.RateLimitWait"/>.
     /// </summary>
     WaitingForRateLimit,
+
+    /// <summary>
+    /// Waiting for a worker that has the run's flow version: the worker that took the command has neither that version
+    /// nor a previous one kept registered (a rolling upgrade in progress). Sent again, with growing pauses, until one
+    /// takes it; <see cref="NodeExecutionRecord.Error"/> says which version and queue, <see cref="NodeExecutionRecord.WaitingSince"/> since when.
+    /// </summary>
+    WaitingForWorker,
 }
 
 /// <summary>One attempt of one node in a run's history.</summary>
@@ -110,6 +117,6 @@ public sealed record NodeExecutionRecord
     /// <summary>How long the attempt waited for its rate limit before it was sent to a worker (zero when it never waited); does not include a wait still in progress.</summary>
     public TimeSpan RateLimitWait { get; init; }
 
-    /// <summary>While <see cref="NodeExecutionOutcome.WaitingForRateLimit"/>: since when it has been waiting.</summary>
+    /// <summary>While <see cref="NodeExecutionOutcome.WaitingForRateLimit"/> or <see cref="NodeExecutionOutcome.WaitingForWorker"/>: since when it has been waiting.</summary>
     public DateTimeOffset? WaitingSince { get; init; }
 }

@@ -36,7 +36,7 @@ internal sealed partial class ResoluteEndpointConnector(
     /// <summary>The queues this process's worker serves: the configured ones, or every queue of the registered flows.</summary>
     public IReadOnlyList<string> WorkerQueues => worker.TaskQueues.Count > 0
         ? worker.TaskQueues.Distinct(StringComparer.Ordinal).ToList()
-        : registry.Flows.SelectMany(f => f.Queues).Distinct(StringComparer.Ordinal).ToList();
+        : registry.AllVersions.SelectMany(f => f.Queues).Distinct(StringComparer.Ordinal).ToList();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

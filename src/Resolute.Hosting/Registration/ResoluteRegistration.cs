@@ -47,6 +47,20 @@ internal static class ResoluteRegistration
             registry.Add(flow, queue);
         }
 
+        foreach (var (flow, queue) in code.PreviousFlowVersions)
+        {
+            if (!registry.TryGet(flow.Name, out var current))
+            {
+                throw new InvalidOperationException(
+                    $"AddPreviousFlowVersion: flow '{flow.Name}' (version {flow.Version}) is kept as a previous version, but no current version of '{flow.Name}' is registered. Register the current definition with r.AddFlow(...) as well.");
+            }
+
+            if (current.Flow.Version != flow.Version)
+            {
+                registry.AddPreviousVersion(flow, queue);
+            }
+        }
+
         if (settings.Roles != ResoluteRoles.None && registry.Flows.Count == 0)
         {
             throw new InvalidOperationException(

@@ -89,6 +89,18 @@ internal static class AttemptFailures
                     NodeDispatcher.Dispatch(turn, attempt, turn.Flow.GetNode(attempt.NodeName));
                 }
             }
+            else if (attempt.Outcome == NodeExecutionOutcome.WaitingForWorker && attempt.RetryAt <= turn.Now)
+            {
+                acted = true;
+                if (state.StepFailed && !attempt.IsCompensation)
+                {
+                    turn.End(attempt, NodeExecutionOutcome.Abandoned);
+                }
+                else
+                {
+                    NodeDispatcher.WorkerWaitOver(turn, attempt, turn.Flow.GetNode(attempt.NodeName));
+                }
+            }
             else if (attempt.Outcome == NodeExecutionOutcome.WaitingForRateLimit && attempt.WakeAt <= turn.Now)
             {
                 acted = true;

@@ -241,6 +241,33 @@ public sealed class FlowRunDecider
         return Finish(turn, run);
     }
 
+    /// <summary>
+    /// A worker declined an attempt for lack of the run's flow version: the attempt waits for a worker that has it (sent
+    /// again after a pause), it does not fail.
+    /// </summary>
+    public FlowRunDecision NodeVersionUnavailable(FlowRun run, NodeVersionUnavailable message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Load(run) is not { } turn)
+        {
+            return Ended(run);
+        }
+
+        if (!turn.Decision.Ignored && TryFindPending(turn, message.ExecutionId, message.NodeName, "version unavailable", out var attempt))
+        {
+            if (turn.State.StepFailed && !attempt.IsCompensation)
+            {
+                turn.End(attempt, NodeExecutionOutcome.Abandoned);
+            }
+            else
+            {
+                NodeDispatcher.VersionUnavailable(turn, attempt, message);
+            }
+        }
+
+        return Finish(turn, run);
+    }
+
     /// <summary>A timer fired: dispatch due retries and rate-limit slots, and count attempts past their deadline as failed.</summary>
     public FlowRunDecision Wake(FlowRun run)
     {
@@ -312,7 +339,7 @@ public sealed class FlowRunDecider
             {
                 case RunStatus.Running when state.StepFailed:
                     // Rule 2: running nodes are not killed, retries and rate-limited attempts not yet sent are; compensate once nothing runs.
-                    foreach (var scheduled in state.Open.Where(e => !e.IsCompensation && e.Outcome is NodeExecutionOutcome.RetryScheduled or NodeExecutionOutcome.WaitingForRateLimit).ToList())
+                    foreach (var scheduled in state.Open.Where(e => !e.IsCompensation && e.Outcome is NodeExecutionOutcome.RetryScheduled or NodeExecutionOutcome.WaitingForRateLimit or NodeExecutionOutcome.WaitingForWorker).ToList())
                     {
                         turn.End(scheduled, NodeExecutionOutcome.Abandoned);
                     }
@@ -390,7 +417,7 @@ public sealed class FlowRunDecider
 
         var now = _time.GetUtcNow();
         var state = RunStateStore.Load(run);
-        if (_registry.TryGet(run.FlowName, out var registered) && registered.Flow.Version == run.FlowVersion)
+        if (_registry.TryGet(run.FlowName, run.FlowVersion, out var registered))
         {
             return new RunTurn(state, registered, now, _options, _newExecutionId);
         }
@@ -399,9 +426,10 @@ public sealed class FlowRunDecider
         state.Error ??= turn.RunError(state.CurrentStep, null, 0, new ErrorInfo
         {
             Type = ErrorTypes.FlowVersionMismatch,
-            Message = registered is null
+            Message = !_registry.TryGet(run.FlowName, out _)
                 ? $"Flow '{run.FlowName}' is no longer registered with this orchestrator (registered: {_registry.DescribeNames()})."
-                : $"Run follows flow '{run.FlowName}' version {run.FlowVersion}, but this orchestrator has version {registered.Flow.Version}. Keep the old definition registered until its runs end.",
+                : $"Run follows flow '{run.FlowName}' version {run.FlowVersion}, but this orchestrator has versions {_registry.DescribeVersions(run.FlowName)}. " +
+                  "Keep the old definition registered with AddPreviousFlowVersion until its runs end.",
         });
         RunEnding.Fail(turn, RunStatus.Failed);
         turn.Ignore("the run's flow version is not registered; the run was failed");

@@ -88,6 +88,41 @@ internal static class NodeDispatcher
         return true;
     }
 
+    /// <summary>The longest pause before an attempt declined for its flow version is sent again.</summary>
+    internal static readonly TimeSpan MaxWorkerWaitPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A worker declined the attempt: it has neither the run's flow version nor a previous one kept registered (a rolling
+    /// upgrade in progress). The attempt waits — visible in the run's status, with the reason — and is sent again after a
+    /// pause that doubles with each decline (1 s, 2 s, 4 s … up to 30 s), so the broker can hand it to a worker that has
+    /// the version. It is not a failure and takes no retry.
+    /// </summary>
+    public static void VersionUnavailable(RunTurn turn, NodeExecution attempt, NodeVersionUnavailable declined)
+    {
+        attempt.Outcome = NodeExecutionOutcome.WaitingForWorker;
+        attempt.WorkerWaitingSince ??= turn.Now;
+        attempt.WorkerDeclines++;
+        attempt.StartedAt = null;
+        attempt.DeadlineAt = null;
+        var pause = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(attempt.WorkerDeclines - 1, 5)));
+        attempt.RetryAt = turn.Now + (pause < MaxWorkerWaitPause ? pause : MaxWorkerWaitPause);
+        attempt.Error = new ErrorInfo
+        {
+            Type = ErrorTypes.FlowVersionUnavailable,
+            Message = $"Waiting for a worker with flow '{turn.State.FlowName}' version {declined.FlowVersion} on queue '{declined.TaskQueue}': " +
+                      $"worker '{declined.WorkerId}' has {declined.Reason}. Declined {attempt.WorkerDeclines} time(s) since {attempt.WorkerWaitingSince:O}; sent again at {attempt.RetryAt:O}. " +
+                      "Deploy this version to the queue's workers (or keep it registered there with AddPreviousFlowVersion).",
+        };
+    }
+
+    /// <summary>A declined attempt's pause is over: it is sent again (same execution, same attempt number).</summary>
+    public static void WorkerWaitOver(RunTurn turn, NodeExecution attempt, Node node)
+    {
+        attempt.Error = null;
+        attempt.RetryAt = null;
+        Dispatch(turn, attempt, node);
+    }
+
     /// <summary>A worker took the attempt after its start window: it waits again, for a new slot.</summary>
     public static void StartMissed(RunTurn turn, NodeExecution attempt, Node node)
     {

@@ -5,7 +5,8 @@ namespace Resolute.Orchestration.Runs;
 
 /// <summary>
 /// One attempt of one node. While open (<see cref="NodeExecutionOutcome.Pending"/>,
-/// <see cref="NodeExecutionOutcome.RetryScheduled"/> or <see cref="NodeExecutionOutcome.WaitingForRateLimit"/>) it lives in the run's <see cref="RunState.Open"/>; once it ended it
+/// <see cref="NodeExecutionOutcome.RetryScheduled"/>, <see cref="NodeExecutionOutcome.WaitingForRateLimit"/> or
+/// <see cref="NodeExecutionOutcome.WaitingForWorker"/>) it lives in the run's <see cref="RunState.Open"/>; once it ended it
 /// is written as a row of its own (the run's history), so that handling a message costs what is open, not what happened.
 /// </summary>
 public sealed class NodeExecution
@@ -74,11 +75,17 @@ public sealed class NodeExecution
     /// <summary>How long the attempt waited for its rate limit, over every wait that ended (a missed window waits again).</summary>
     public TimeSpan RateLimitWait { get; set; }
 
+    /// <summary>While <see cref="NodeExecutionOutcome.WaitingForWorker"/>: since when (the first decline).</summary>
+    public DateTimeOffset? WorkerWaitingSince { get; set; }
+
+    /// <summary>How many workers declined the attempt for lack of its flow version; the pause before it is sent again grows with it.</summary>
+    public int WorkerDeclines { get; set; }
+
     /// <summary>When this open attempt needs the orchestrator without a message: its retry time, its rate-limit slot or its deadline.</summary>
     [JsonIgnore]
     public DateTimeOffset? WakeAt => Outcome switch
     {
-        NodeExecutionOutcome.RetryScheduled => RetryAt,
+        NodeExecutionOutcome.RetryScheduled or NodeExecutionOutcome.WaitingForWorker => RetryAt,
         NodeExecutionOutcome.Pending => DeadlineAt,
         // No slot yet means the reservation did not happen (it is made in the same message): ask again at once.
         NodeExecutionOutcome.WaitingForRateLimit => RateLimitSlot ?? WaitingSince,
@@ -100,7 +107,12 @@ public sealed class NodeExecution
         WorkerId = WorkerId,
         Error = Error,
         RateLimitWait = RateLimitWait,
-        WaitingSince = Outcome == NodeExecutionOutcome.WaitingForRateLimit ? WaitingSince : null,
+        WaitingSince = Outcome switch
+        {
+            NodeExecutionOutcome.WaitingForRateLimit => WaitingSince,
+            NodeExecutionOutcome.WaitingForWorker => WorkerWaitingSince,
+            _ => null,
+        },
     };
 }
 

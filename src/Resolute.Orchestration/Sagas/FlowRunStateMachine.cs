@@ -63,6 +63,11 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             e.CorrelateById(c => c.Message.RunId);
             e.OnMissingInstance(m => m.Fault());
         });
+        Event(() => NodeVersionUnavailableReceived, e =>
+        {
+            e.CorrelateById(c => c.Message.RunId);
+            e.OnMissingInstance(m => m.Fault());
+        });
         Event(() => WakeReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
@@ -83,6 +88,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             When(NodeFailedReceived).ThenAsync(c => Handle(c, () => _decider.NodeFailed(c.Saga, c.Message))),
             When(NodeStartedReceived).ThenAsync(c => Handle(c, () => _decider.NodeStarted(c.Saga, c.Message))),
             When(NodeStartMissedReceived).ThenAsync(c => Handle(c, () => _decider.NodeStartMissed(c.Saga, c.Message))),
+            When(NodeVersionUnavailableReceived).ThenAsync(c => Handle(c, () => _decider.NodeVersionUnavailable(c.Saga, c.Message))),
             When(WakeReceived).ThenAsync(c => Handle(c, () => _decider.Wake(c.Saga))),
             When(CancelRequested).ThenAsync(c => Handle(c, () => _decider.Cancel(c.Saga, c.Message))));
     }
@@ -122,6 +128,9 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
 
     /// <summary>A worker started an attempt late.</summary>
     public Event<NodeStarted> NodeStartedReceived { get; private set; } = null!;
+
+    /// <summary>A worker declined an attempt for lack of its flow version.</summary>
+    public Event<NodeVersionUnavailable> NodeVersionUnavailableReceived { get; private set; } = null!;
 
     /// <summary>A timer of the run is due.</summary>
     public Event<WakeFlowRun> WakeReceived { get; private set; } = null!;

@@ -11,11 +11,13 @@ using Resolute.Serialization;
 namespace Resolute.Workers.Consumers;
 
 /// <summary>
-/// Runs one node attempt: finds the node by flow, version and name, reads the input, runs the node function with a
+/// Runs one node attempt: finds the node by flow, version (the current one or a previous one kept registered) and name,
+/// reads the input, runs the node function with a
 /// <see cref="NodeContext"/> whose token fires at the node's timeout and whose services are a DI scope opened for the
 /// attempt (disposed when the attempt ends, before the reply), and publishes <see cref="NodeCompleted"/> or
-/// <see cref="NodeFailed"/>. A command this worker cannot serve (unknown flow, other version, unknown node, bad input)
-/// fails the node with a clear, non-retryable error instead of guessing.
+/// <see cref="NodeFailed"/>. A command for a flow version this worker does not have is declined
+/// (<see cref="NodeVersionUnavailable"/>: the attempt waits for a worker that has it); one it cannot serve otherwise
+/// (unknown node, bad input) fails the node with a clear, non-retryable error instead of guessing.
 /// </summary>
 public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 {
@@ -124,17 +126,26 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         var command = context.Message;
         var queue = attempt.Queue;
 
-        if (!_registry.TryGet(command.FlowName, out var registered))
+        // A version this worker does not have (a rolling upgrade in progress): declined, not failed — the orchestrator sends
+        // the attempt again until a worker that has the version takes it.
+        if (!_registry.TryGet(command.FlowName, command.FlowVersion, out var registered))
         {
-            await RejectAsync(attempt, ErrorTypes.UnknownFlow,
-                $"Worker '{_options.WorkerId}' (queue '{queue}') does not know flow '{command.FlowName}'; it knows {_registry.DescribeNames()}. Register the flow on the workers of this queue.").ConfigureAwait(false);
-            return;
-        }
-
-        if (registered.Flow.Version != command.FlowVersion)
-        {
-            await RejectAsync(attempt, ErrorTypes.FlowVersionMismatch,
-                $"Worker '{_options.WorkerId}' has flow '{command.FlowName}' version {registered.Flow.Version}, but the command is for version {command.FlowVersion}. Deploy the same flow definition to orchestrator and workers.").ConfigureAwait(false);
+            var reason = _registry.TryGet(command.FlowName, out _)
+                ? $"versions {_registry.DescribeVersions(command.FlowName)} of it"
+                : $"no flow of that name (it has {_registry.DescribeNames()})";
+            attempt.Outcome = "VersionUnavailable";
+            VersionUnavailable(_logger, command.NodeName, command.Attempt, command.RunId, command.FlowName, command.FlowVersion, reason);
+            await context.Publish(new NodeVersionUnavailable
+            {
+                RunId = command.RunId,
+                ExecutionId = command.ExecutionId,
+                NodeName = command.NodeName,
+                Attempt = command.Attempt,
+                FlowVersion = command.FlowVersion,
+                Reason = reason,
+                WorkerId = _options.WorkerId,
+                TaskQueue = queue,
+            }, context.CancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -440,6 +451,9 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} was taken {Late} after its start-by time: the orchestrator has counted it as lost and sent another attempt, so it is dropped unrun")]
     private static partial void CommandExpired(ILogger logger, string nodeName, int attempt, Guid runId, TimeSpan late);
 
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} is for flow {FlowName} version {FlowVersion}, which this worker does not have ({Reason}); declined, the orchestrator sends it again for a worker that has it")]
+    private static partial void VersionUnavailable(ILogger logger, string nodeName, int attempt, Guid runId, string flowName, string flowVersion, string reason);
+
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
     private static partial void ScopeDisposalFailed(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
 
@@ -455,7 +469,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         /// <summary>When the node started (until then, when the command was received).</summary>
         public DateTimeOffset StartedAt { get; set; } = startedAt;
 
-        /// <summary><c>Completed</c>, <c>Failed</c>, <c>TimedOut</c>, <c>Cancelled</c>, <c>Rejected</c>, <c>StartMissed</c>, <c>Expired</c>, <c>Replayed</c>; null while running.</summary>
+        /// <summary><c>Completed</c>, <c>Failed</c>, <c>TimedOut</c>, <c>Cancelled</c>, <c>Rejected</c>, <c>StartMissed</c>, <c>Expired</c>, <c>Replayed</c>, <c>VersionUnavailable</c>; null while running.</summary>
         public string? Outcome { get; set; }
     }
 }

@@ -217,6 +217,23 @@ public abstract class EngineCluster : IAsyncLifetime
         return process;
     }
 
+    /// <summary>
+    /// Stops the worker process named <paramref name="workerId"/> cleanly (SIGTERM: its shutdown drain, as a rolling
+    /// deployment does) and waits until it exited; it leaves the cluster.
+    /// </summary>
+    public async Task StopWorkerAsync(string workerId)
+    {
+        var worker = _workers.Find(w => w.Name == workerId) ?? throw new InvalidOperationException($"No worker '{workerId}' in this cluster.");
+        await worker.TerminateAsync().ConfigureAwait(false);
+        if (!await worker.WaitForExitAsync(TestHostProcess.StopTimeout).ConfigureAwait(false))
+        {
+            throw new XunitException($"Worker '{workerId}' did not exit within {TestHostProcess.StopTimeout.TotalSeconds:0} s of SIGTERM.{Environment.NewLine}{DescribeProcesses()}");
+        }
+
+        _workers.Remove(worker);
+        await worker.DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Kills the worker process named <paramref name="workerId"/> at once (SIGKILL).</summary>
     public void KillWorker(string workerId) =>
         (_workers.Find(w => w.Name == workerId) ?? throw new InvalidOperationException($"No worker '{workerId}' in this cluster.")).Kill();

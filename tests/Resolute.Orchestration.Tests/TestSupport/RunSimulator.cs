@@ -45,7 +45,27 @@ internal sealed class RunSimulator
 
     public ManualTimeProvider Time { get; }
 
-    public FlowRunDecider Decider { get; }
+    public FlowRunDecider Decider { get; private set; }
+
+    /// <summary>Goes on with another orchestrator's flows (a deployment of new flow versions), same run, clock and options.</summary>
+    public void Redeploy(FlowRegistry registry) => Decider = new FlowRunDecider(registry, Time, Options);
+
+    /// <summary>A worker declined the pending attempt of <paramref name="nodeName"/>: it lacks the run's flow version.</summary>
+    public FlowRunDecision DeclineVersion(string nodeName, string reason = "versions v9 (current) of it")
+    {
+        var command = PendingCommand(nodeName);
+        return Apply(Decider.NodeVersionUnavailable(Run, new NodeVersionUnavailable
+        {
+            RunId = command.RunId,
+            ExecutionId = command.ExecutionId,
+            NodeName = command.NodeName,
+            Attempt = command.Attempt,
+            FlowVersion = command.FlowVersion,
+            Reason = reason,
+            WorkerId = "old-worker",
+            TaskQueue = "resolute-nodes",
+        }));
+    }
 
     /// <summary>The saga row.</summary>
     public FlowRun Run { get; } = new();
