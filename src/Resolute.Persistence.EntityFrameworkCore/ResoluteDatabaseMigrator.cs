@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,73 +36,75 @@ public sealed partial class ResoluteDatabaseMigrator : IHostedLifecycleService
 
     /// <summary>Applies every pending migration; does nothing when the database is up to date.</summary>
     /// <param name="cancellationToken">Cancels the migration.</param>
-    /// <returns>
-    /// The migrations that were pending (empty when the database was up to date). When replicas migrate at once, each
-    /// migration is applied once: EF Core applies it under its migration lock, and a replica that loses a race part-way
-    /// (see remarks) finds the rest applied by another.
-    /// </returns>
+    /// <returns>The migrations this call applied (empty when the database was up to date, or another replica applied them).</returns>
     /// <remarks>
-    /// With several pending migrations, EF Core commits each in its own transaction and, on PostgreSQL, releases its
-    /// (transaction-scoped) migration lock in between without reading the history again — so a replica can try to apply a
-    /// migration another replica has just applied. That attempt fails (a duplicate table, and in any case a duplicate
-    /// history key) and rolls back; the migrator then reads the history again and carries on with what is still pending.
+    /// <para>
+    /// Replicas starting at once migrate one after another: each takes the database's migration lock
+    /// (<see cref="ResoluteDatabaseProvider.MigrationLock"/>), and only then reads which migrations are applied and applies
+    /// the rest — so the first applies everything and the others find nothing pending. The lock is held until the last
+    /// migration committed (EF Core's own lock is released between migrations on PostgreSQL).
+    /// </para>
+    /// <para>
+    /// Under the lock, the migrations history table is created when it is missing (<c>CREATE TABLE IF NOT EXISTS</c> or the
+    /// provider's equivalent) before anything reads it, so a first start on an empty database logs no failed command. A
+    /// database that does not exist at all is created first, as EF Core's <c>MigrateAsync</c> does.
+    /// </para>
     /// </remarks>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        const int MaxAttempts = 10;
+        var provider = _options.Provider ?? throw new InvalidOperationException(
+            "Resolute's persistence has no database provider: call UsePostgres, UseSqlServer or UseSqlite (or UseProvider).");
         var started = Stopwatch.GetTimestamp();
-        var pending = await PendingAsync(cancellationToken).ConfigureAwait(false);
-        if (pending.Count == 0)
-        {
-            LogUpToDate(_options.DbContextType.Name);
-            return [];
-        }
-
-        var before = pending.Count;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var scope = _scopeFactory.CreateAsyncScope();
-                await using (scope.ConfigureAwait(false))
-                {
-                    var dbContext = (DbContext)scope.ServiceProvider.GetRequiredService(_options.DbContextType);
-                    await dbContext.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
-            }
-            catch (Exception exception) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
-            {
-                // Another replica progressed meanwhile: continue from what is left; anything else is a real failure.
-                var left = await PendingAsync(cancellationToken).ConfigureAwait(false);
-                if (left.Count >= before)
-                {
-                    throw;
-                }
-
-                LogRaceLost(exception, _options.DbContextType.Name, left.Count);
-                if (left.Count == 0)
-                {
-                    break;
-                }
-
-                before = left.Count;
-            }
-        }
-
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        LogApplied(_options.DbContextType.Name, pending, elapsed.TotalMilliseconds);
-        return pending;
-    }
-
-    private async Task<List<string>> PendingAsync(CancellationToken cancellationToken)
-    {
         var scope = _scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var dbContext = (DbContext)scope.ServiceProvider.GetRequiredService(_options.DbContextType);
-            return (await dbContext.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+            await CreateDatabaseIfMissingAsync(dbContext, cancellationToken).ConfigureAwait(false);
+
+            var held = await provider.MigrationLock.AcquireAsync(dbContext, cancellationToken).ConfigureAwait(false);
+            await using (held.ConfigureAwait(false))
+            {
+                var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                LogLockTaken(_options.DbContextType.Name, waited);
+
+                // Before anything reads the history: reading a history table that does not exist is a failed command,
+                // which EF Core logs as an error (on PostgreSQL), although it is what every first start meets.
+                await dbContext.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+
+                var pending = (await dbContext.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+                if (pending.Count == 0)
+                {
+                    LogUpToDate(_options.DbContextType.Name);
+                    return [];
+                }
+
+                await dbContext.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                LogApplied(_options.DbContextType.Name, pending, elapsed);
+                return pending;
+            }
+        }
+    }
+
+    private static async Task CreateDatabaseIfMissingAsync(DbContext dbContext, CancellationToken cancellationToken)
+    {
+        var creator = dbContext.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Another replica may have created it a moment earlier: then carry on; otherwise the failure is real.
+            if (!await creator.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
         }
     }
 
@@ -124,8 +129,8 @@ public sealed partial class ResoluteDatabaseMigrator : IHostedLifecycleService
     [LoggerMessage(Level = LogLevel.Information, Message = "{DbContext}: database schema is up to date")]
     private partial void LogUpToDate(string dbContext);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{DbContext}: another replica applied a migration at the same time; {Left} still pending, continuing")]
-    private partial void LogRaceLost(Exception exception, string dbContext, int left);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{DbContext}: took the migration lock after {ElapsedMs:0} ms")]
+    private partial void LogLockTaken(string dbContext, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{DbContext}: applied migrations {Migrations} in {ElapsedMs:0} ms")]
     private partial void LogApplied(string dbContext, IReadOnlyList<string> migrations, double elapsedMs);

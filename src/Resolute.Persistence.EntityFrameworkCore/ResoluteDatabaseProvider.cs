@@ -24,6 +24,9 @@ public abstract class ResoluteDatabaseProvider
     /// <summary>How rate limiters reserve start slots on this database.</summary>
     public abstract IRateLimitStatement RateLimitStatement { get; }
 
+    /// <summary>The lock that lets one replica at a time migrate this database (<see cref="ResoluteDatabaseMigrator"/>).</summary>
+    public abstract IMigrationLock MigrationLock { get; }
+
     /// <summary>
     /// The most saga messages the orchestrator should handle at once on this database, or <see langword="null"/> for no
     /// limit of its own. SQLite says 4: it takes one writer at a time, so more messages in flight would only wait for their turn.

@@ -28,7 +28,8 @@ public sealed class ResolutePersistenceOptions
 
     /// <summary>
     /// Whether the host applies pending migrations when it starts, before any hosted service (the bus included) starts.
-    /// EF Core takes a database lock while migrating, so several replicas starting together are safe. Default false.
+    /// Replicas starting together migrate one after another under a database lock (<see cref="ResoluteDatabaseProvider.MigrationLock"/>),
+    /// so they all come up. Default false.
     /// </summary>
     public bool ApplyMigrationsOnStartup { get; set; }
 

@@ -48,6 +48,9 @@ public sealed class PostgreSqlDatabaseProvider : ResoluteDatabaseProvider
     public override IRateLimitStatement RateLimitStatement { get; } = new PostgreSqlRateLimitStatement();
 
     /// <inheritdoc />
+    public override IMigrationLock MigrationLock { get; } = new PostgreSqlMigrationLock();
+
+    /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);

@@ -39,6 +39,9 @@ public sealed class SqlServerDatabaseProvider : ResoluteDatabaseProvider
     public override IRateLimitStatement RateLimitStatement { get; } = new SqlServerRateLimitStatement();
 
     /// <inheritdoc />
+    public override IMigrationLock MigrationLock { get; } = new SqlServerMigrationLock();
+
+    /// <inheritdoc />
     public override void Configure(DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);

@@ -38,6 +38,9 @@ public sealed class SqliteDatabaseProvider : ResoluteDatabaseProvider
     /// <inheritdoc />
     public override IRateLimitStatement RateLimitStatement { get; } = new SqliteRateLimitStatement();
 
+    /// <inheritdoc />
+    public override IMigrationLock MigrationLock { get; } = new SqliteMigrationLock();
+
     /// <summary>
     /// Four: SQLite has a single writer, and the writers of this process take turns before they begin
     /// (<see cref="SqliteSagaRowLock.EnterWriterAsync"/>), so one message writes at a time while the others are received,

@@ -26,7 +26,7 @@ internal static class SqliteWriterTurns
     }
 
     // One gate per file, however its connection strings are spelt; an in-memory database is its connection string's own.
-    private static string FileKey(string connectionString)
+    internal static string FileKey(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         return builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:"

@@ -565,17 +565,18 @@ public sealed class FlowBuilderValidationTests
 
         Assert.Equal(
             [
+                // The flow as a whole first, then in definition order: each problem at the call that made it.
                 "The flow name is empty; pass a name to Flow.Create, e.g. Flow.Create(\"enrich-issues\").",
-                "step 2: parallel step 'empty' has no nodes; pass at least one node or remove the step.",
-                "step 3: Else() without a matching When(...).",
-                "step 5: When 'when-1' is never closed; add EndWhen() after its steps.",
-                "step 5: When 'when-1' has an empty then-branch; add steps after When(...) or remove the block.",
                 "The flow has no trigger; add TriggeredBy(Trigger.Manual(\"api\")) or TriggeredBy(Trigger.Schedule(\"0 * * * *\")).",
                 "step 1 node 'a': timeout is 00:00:00; WithTimeout needs a positive duration.",
+                "step 2: parallel step 'empty' has no nodes; pass at least one node or remove the step.",
+                "step 3: Else() without a matching When(...).",
                 "step 3 node 'a': duplicate node name; 'a' is already used at step 1 node 'a'. Node names must be unique within a flow.",
                 "step 3 node 'a': duplicate output key 'a', already used at step 1 node 'a'; give one of them another As(...) key.",
                 "step 4 node 'b': retry MaximumAttempts is -1; it must be 1 or more, or 0 for unlimited.",
                 "step 4 node 'b': rate limit is 0 per period; WithRateLimit needs a positive count.",
+                "step 5: When 'when-1' is never closed; add EndWhen() after its steps.",
+                "step 5: When 'when-1' has an empty then-branch; add steps after When(...) or remove the block.",
             ],
             error.Problems);
         Assert.Equal(11, error.Problems.Count);
@@ -585,6 +586,48 @@ public sealed class FlowBuilderValidationTests
         {
             Assert.Contains($"{Environment.NewLine}  {i + 1}. {error.Problems[i]}", error.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Problems_are_listed_in_definition_order_whichever_check_finds_them()
+    {
+        // Step 2's problem is found by the node checks of Build(), steps 3 and 4's while building: still 2, 3, 4.
+        var builder = ManualFlow()
+            .Then(A)
+            .Then(Text("b").WithTimeout(TimeSpan.Zero))
+            .ThenParallel("empty")
+            .Else();
+
+        var error = Assert.Throws<FlowDefinitionException>(builder.Build);
+
+        Assert.Equal(
+            [
+                "step 2 node 'b': timeout is 00:00:00; WithTimeout needs a positive duration.",
+                "step 3: parallel step 'empty' has no nodes; pass at least one node or remove the step.",
+                "step 4: Else() without a matching When(...).",
+            ],
+            error.Problems);
+    }
+
+    [Fact]
+    public void Problems_inside_a_When_block_come_between_the_steps_around_it()
+    {
+        var builder = ManualFlow()
+            .Then(A)
+            .When("check", _ => true)
+                .Then(Text("b").WithTimeout(TimeSpan.Zero))
+                .ThenParallel("empty")
+            .EndWhen()
+            .Then(Text("a"));
+
+        var error = Assert.Throws<FlowDefinitionException>(builder.Build);
+
+        Assert.Collection(
+            error.Problems,
+            p => Assert.StartsWith("step 2 (when 'check') then-branch step 1 node 'b': timeout", p, StringComparison.Ordinal),
+            p => Assert.StartsWith("step 2 then-branch step 2: parallel step 'empty' has no nodes", p, StringComparison.Ordinal),
+            p => Assert.StartsWith("step 3 node 'a': duplicate node name", p, StringComparison.Ordinal),
+            p => Assert.StartsWith("step 3 node 'a': duplicate output key", p, StringComparison.Ordinal));
     }
 
     [Fact]

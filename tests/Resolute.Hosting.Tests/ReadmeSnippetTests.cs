@@ -21,6 +21,9 @@ public sealed partial class ReadmeSnippetTests
 
     private static readonly string ConnectionString = "Host=localhost;Database=resolute;Username=postgres";
 
+    // What an application reads from its configuration or secret store; the snippets only build services, nothing connects.
+    private static (string User, string Password) RabbitMqCredentials() => ("app", "from-the-secret-store");
+
     [Fact]
     public async Task The_one_liner_with_its_own_bus_registers_a_client()
     {
@@ -30,7 +33,7 @@ public sealed partial class ReadmeSnippetTests
         #region readme-one-liner
         builder.AddResolute(r => r
             .AddFlow(flow, taskQueue: "enrichment-queue")
-            .UseRabbitMq("amqp://guest:guest@rabbit:5672/")
+            .UseRabbitMq()                 // host, user and password from configuration: Resolute:RabbitMq:*
             .UsePostgres(connectionString)
             .AsOrchestrator()              // and/or .AsWorker("enrichment-queue"); default: both
         );
@@ -48,6 +51,7 @@ public sealed partial class ReadmeSnippetTests
         var services = new ServiceCollection();
         var flow = Flow;
         var connectionString = ConnectionString;
+        var (rabbitUser, rabbitPassword) = RabbitMqCredentials();
         #region readme-application-bus
         services.AddMassTransit(x =>
         {
@@ -55,7 +59,7 @@ public sealed partial class ReadmeSnippetTests
             x.AddResolute(r => r.AddFlow(flow).UsePostgres(connectionString));
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host("rabbit", "/", h => { h.Username("guest"); h.Password("guest"); });
+                cfg.Host("rabbit", "/", h => { h.Username(rabbitUser); h.Password(rabbitPassword); }); // from configuration or a secret store
                 cfg.ConfigureEndpoints(context);               // Resolute connects its own endpoints at start
             });
         });
@@ -71,12 +75,13 @@ public sealed partial class ReadmeSnippetTests
         var services = new ServiceCollection();
         var flow = Flow;
         var connectionString = ConnectionString;
+        var (rabbitUser, rabbitPassword) = RabbitMqCredentials();
         #region readme-multibus
         services.AddMassTransit(x => { /* the application's bus, as before */ x.UsingRabbitMq(); });
         services.AddMassTransit<IResoluteBus>(x =>
         {
             x.AddResolute(r => r.AddFlow(flow).UsePostgres(connectionString));
-            x.UsingRabbitMq((context, cfg) => cfg.Host("rabbit-workflows", "/resolute", h => { h.Username("resolute"); h.Password("secret"); }));
+            x.UsingRabbitMq((context, cfg) => cfg.Host("rabbit-workflows", "/resolute", h => { h.Username(rabbitUser); h.Password(rabbitPassword); }));
         });
         #endregion
 

@@ -123,6 +123,9 @@ public sealed class ComposeFileTests(ComposeConfiguration compose) : IClassFixtu
         var file = await File.ReadAllTextAsync(RepositoryFiles.PathOf("docker-compose.yml"));
         Assert.All(passwords, p => Assert.DoesNotContain(p.Value, file, StringComparison.Ordinal));
 
+        // Nor does a password fall back to a default written in the file (${X_PASSWORD:-value}): each must come from .env.
+        Assert.DoesNotMatch(@"PASSWORD:-", file);
+
         // Substituted where they are used.
         Assert.Equal(compose.ExampleSettings["RABBITMQ_PASSWORD"], compose.EnvironmentOf("rabbitmq")["RABBITMQ_DEFAULT_PASS"]);
         Assert.Equal(compose.ExampleSettings["RABBITMQ_PASSWORD"], compose.EnvironmentOf("orchestrator")["Resolute__RabbitMq__Pass"]);

@@ -275,6 +275,10 @@ public abstract class OutboxSuite<TDatabase>(TDatabase database, ITestOutputHelp
     protected static async Task<(Guid RunId, List<Guid> Ids)> InsertRowsAsync(OutboxTestHost host, int count)
     {
         var runId = NewId.NextGuid();
+
+        // One clock reading for all rows, 1 ms apart: their order by created_at is their order in the list, whatever the
+        // clock does meanwhile, so a claim (ordered by created_at, then id) returns them in this order on every database.
+        var createdAt = DateTimeOffset.UtcNow.AddMinutes(-1);
         var rows = Enumerable.Range(0, count).Select(i =>
         {
             var message = new FlowRunStarted { RunId = runId, FlowName = $"row-{i}", FlowVersion = "1", StartedAt = DateTimeOffset.UtcNow };
@@ -282,7 +286,7 @@ public abstract class OutboxSuite<TDatabase>(TDatabase database, ITestOutputHelp
             {
                 Id = NewId.NextGuid(),
                 RunId = runId,
-                CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-1).AddMilliseconds(i),
+                CreatedAt = createdAt.AddMilliseconds(i),
                 Kind = OutboxMessageKind.Publish,
                 MessageType = typeof(FlowRunStarted).FullName!,
                 Body = JsonSerializer.Serialize(message, SystemTextJsonMessageSerializer.Options),

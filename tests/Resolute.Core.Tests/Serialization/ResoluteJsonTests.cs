@@ -13,6 +13,27 @@ public sealed class ResoluteJsonTests
 
     internal sealed record Sample(string FirstName, Colour Colour);
 
+    public class Payment
+    {
+        public string Reference { get; set; } = string.Empty;
+    }
+
+    [Fact]
+    public void A_type_named_in_the_payload_never_decides_what_is_created()
+    {
+        // Type-name metadata, as Json.NET's TypeNameHandling or System.Text.Json's polymorphism would read it: ignored.
+        const string Json = """{"$type":"System.IO.FileInfo, System.Private.CoreLib","$id":"1","reference":"p-1"}""";
+
+        var payment = JsonSerializer.Deserialize<Payment>(Json, ResoluteJson.Options);
+        var untyped = JsonSerializer.Deserialize<object>(Json, ResoluteJson.Options);
+
+        Assert.Equal(typeof(Payment), payment!.GetType());
+        Assert.Equal("p-1", payment.Reference);
+        Assert.IsType<JsonElement>(untyped);
+        Assert.Null(ResoluteJson.Options.ReferenceHandler);
+        Assert.False(ResoluteJson.Options.AllowOutOfOrderMetadataProperties);
+    }
+
     [Fact]
     public void Options_use_camel_case_and_enum_names()
     {

@@ -230,12 +230,12 @@ public sealed class EchoNodeWorker : IConsumer<ExecuteNode>
     };
 }
 
-/// <summary>Keeps every log entry (category, event id, message).</summary>
+/// <summary>Keeps every log entry (category, event id, message, level), at every level down to Trace.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
-    private readonly ConcurrentQueue<(string Category, EventId EventId, string Message)> _entries = new();
+    private readonly ConcurrentQueue<(string Category, EventId EventId, string Message, LogLevel Level)> _entries = new();
 
-    public IReadOnlyList<(string Category, EventId EventId, string Message)> Entries => _entries.ToList();
+    public IReadOnlyList<(string Category, EventId EventId, string Message, LogLevel Level)> Entries => _entries.ToList();
 
     public int Count(int eventId) => _entries.Count(e => e.EventId.Id == eventId);
 
@@ -253,6 +253,6 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._entries.Enqueue((category, eventId, formatter(state, exception)));
+            owner._entries.Enqueue((category, eventId, formatter(state, exception), logLevel));
     }
 }
