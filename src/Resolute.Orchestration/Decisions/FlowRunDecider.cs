@@ -470,7 +470,7 @@ public sealed class FlowRunDecider
         }
         catch (JsonException e)
         {
-            turn.State.Error = turn.RunError(null, null, 0, new ErrorInfo { Type = ErrorTypes.InvalidInput, Message = $"The run input is not valid JSON: {e.Message}" });
+            turn.State.Error = turn.RunError(null, null, 0, new ErrorInfo { Type = ErrorTypes.InvalidInput, Message = $"The run input is not valid JSON: {e.Message} Send StartFlow.InputJson as JSON text (an object, array or value), or null for no input." });
             return false;
         }
     }
