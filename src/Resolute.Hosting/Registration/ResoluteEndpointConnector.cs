@@ -61,10 +61,6 @@ internal sealed partial class ResoluteEndpointConnector(
                     r.Ignore<ReplyForUnknownRunException>();
                 });
 
-                // A message of a type the saga does not handle goes to the error queue saying so, not to a silent
-                // _skipped queue; the endpoint goes on consuming.
-                e.ThrowOnSkippedMessages();
-
                 // Commands and events leave only after the saga's transaction committed. The transactional outbox
                 // (inside retry, outside the saga repository's transaction) stores them with the saga and sends them
                 // after the commit; the in-memory outbox only holds them in memory until then.
