@@ -93,10 +93,49 @@ public sealed class BusFlowClient : IFlowClient
     }
 
     /// <inheritdoc />
-    public async Task CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default)
+    public async Task<CancelFlowRunResult> CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default)
     {
+        var requestId = NewId.NextGuid();
         var endpoint = await _bus.GetSendEndpoint(QueueNames.Address(_options.OrchestratorQueueName)).ConfigureAwait(false);
-        await endpoint.Send(new CancelFlowRun { RunId = runId, Reason = reason, RequestedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        await endpoint.Send(new CancelFlowRun { RunId = runId, Reason = reason, RequestedAt = _time.GetUtcNow(), RequestId = requestId }, cancellationToken).ConfigureAwait(false);
+
+        // The run records what it did with the request under its id; a run that ended (or never existed) records nothing.
+        var deadline = _time.GetUtcNow() + _options.CancelConfirmationTimeout;
+        var delay = TimeSpan.FromMilliseconds(20);
+        FlowRunDescription? last = null;
+        while (true)
+        {
+            last = await GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (last?.Snapshot.CancelRequests.LastOrDefault(r => r.RequestId == requestId) is { } record)
+            {
+                var outcome = record.Outcome switch
+                {
+                    CancelRequestOutcome.Accepted => CancelFlowRunOutcome.Accepted,
+                    CancelRequestOutcome.AlreadyCancelling => CancelFlowRunOutcome.AlreadyCancelling,
+                    _ => CancelFlowRunOutcome.Declined,
+                };
+                return new CancelFlowRunResult(runId, requestId, outcome, last.Status, record.Detail);
+            }
+
+            if (last is { HasEnded: true })
+            {
+                return new CancelFlowRunResult(runId, requestId, CancelFlowRunOutcome.AlreadyEnded, last.Status,
+                    $"Run {runId} of flow '{last.FlowName}' had already ended {last.Status}; the cancellation changed nothing.");
+            }
+
+            var remaining = deadline - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return last is null
+                    ? new CancelFlowRunResult(runId, requestId, CancelFlowRunOutcome.NotFound, null,
+                        $"No run {runId} was found within {_options.CancelConfirmationTimeout}; the orchestrator drops a cancellation of a run it does not have. Check the run id.")
+                    : new CancelFlowRunResult(runId, requestId, CancelFlowRunOutcome.Unconfirmed, last.Status,
+                        $"Run {runId} is {last.Status}, and the orchestrator did not confirm the cancellation within {_options.CancelConfirmationTimeout}; the request stays queued and is acted on when the orchestrator reads it.");
+            }
+
+            await Task.Delay(remaining < delay ? remaining : delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+        }
     }
 
     /// <inheritdoc />

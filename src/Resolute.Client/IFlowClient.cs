@@ -18,8 +18,13 @@ public interface IFlowClient
     /// <exception cref="TimeoutException">The run did not end within <paramref name="timeout"/>; the message gives its last status.</exception>
     Task<FlowRunDescription> WaitForCompletionAsync(Guid runId, TimeSpan timeout, CancellationToken cancellationToken = default);
 
-    /// <summary>Asks the orchestrator to cancel the run: stop dispatching, compensate completed nodes, end Cancelled.</summary>
-    Task CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Asks the orchestrator to cancel the run (stop dispatching, compensate completed nodes, end Cancelled) and waits up to
+    /// <see cref="FlowClientOptions.CancelConfirmationTimeout"/> for the run to record what it did with the request:
+    /// accepted, already cancelling, declined because the run was already failing or compensating (it then ends with its
+    /// original error), already ended, or no such run. Awaiting it as a plain <see cref="Task"/> still works.
+    /// </summary>
+    Task<CancelFlowRunResult> CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Pauses the cron schedule of <paramref name="flowName"/> on every orchestrator until <see cref="ResumeScheduleAsync"/>;
@@ -63,4 +68,11 @@ public sealed class FlowClientOptions
 
     /// <summary>How long a status request may take. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long <see cref="IFlowClient.CancelAsync"/> waits for the run to record the request before it answers
+    /// <see cref="CancelFlowRunOutcome.Unconfirmed"/> (or <see cref="CancelFlowRunOutcome.NotFound"/> when no such run
+    /// exists). Default 10 s.
+    /// </summary>
+    public TimeSpan CancelConfirmationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

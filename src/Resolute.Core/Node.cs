@@ -242,6 +242,13 @@ public abstract class Node
             {
                 yield return $"{where}: rate limit period is {limit.Period}; WithRateLimit needs a positive period.";
             }
+            else if (limit.Limit > 0)
+            {
+                foreach (var problem in RateLimiter.RangeProblems("WithRateLimit", limit.Limit, limit.Period))
+                {
+                    yield return $"{where}: {problem}";
+                }
+            }
         }
 
         if (SharedRateLimiter is { } shared)
@@ -259,6 +266,13 @@ public abstract class Node
             if (shared.Period <= TimeSpan.Zero)
             {
                 yield return $"{where}: shared rate limiter '{shared.Name}' has period {shared.Period}; the period must be positive.";
+            }
+            else if (shared.Limit > 0)
+            {
+                foreach (var problem in RateLimiter.RangeProblems($"shared rate limiter '{shared.Name}'", shared.Limit, shared.Period))
+                {
+                    yield return $"{where}: {problem}";
+                }
             }
 
             if (shared.Name.Length > RateLimiter.MaxNameLength)

@@ -15,6 +15,12 @@ public sealed class RateLimiter
     /// <summary>The longest limiter name accepted.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>The longest period a limit may have (366 days): rarer starts are a schedule's job, not a rate limit's.</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
+
+    /// <summary>The smallest spacing between two starts (<c>Period / Limit</c>): 1 ms, so at most 1,000 starts a second.</summary>
+    public static readonly TimeSpan MinSpacing = TimeSpan.FromMilliseconds(1);
+
     private RateLimiter(string name, int limit, TimeSpan period)
     {
         Name = name;
@@ -41,6 +47,23 @@ public sealed class RateLimiter
 
     /// <inheritdoc />
     public override string ToString() => $"{Name}: {Limit}/{Durations.Format(Period)}";
+
+    /// <summary>
+    /// Problems of a positive <paramref name="limit"/> per positive <paramref name="period"/> that the engine cannot
+    /// enforce: a period over <see cref="MaxPeriod"/>, or starts closer than <see cref="MinSpacing"/>.
+    /// </summary>
+    internal static IEnumerable<string> RangeProblems(string what, int limit, TimeSpan period)
+    {
+        if (period > MaxPeriod)
+        {
+            yield return $"{what} has period {period}; at most {MaxPeriod} is supported. For starts rarer than that, start runs on a schedule (Trigger.Schedule) instead.";
+        }
+        else if (period / limit < MinSpacing)
+        {
+            yield return $"{what} allows {limit} per {period}, one start every {period / limit}; starts are spaced at least {Durations.Format(MinSpacing)} apart (at most 1,000 a second). " +
+                         "Lower the count or lengthen the period, or drop the limit.";
+        }
+    }
 }
 
 /// <summary>

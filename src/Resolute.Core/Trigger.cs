@@ -87,6 +87,11 @@ public sealed class ScheduleTrigger : Trigger
         else if (CronExpression.TryParse(cron, out var expression, out var error))
         {
             Expression = expression;
+            // Five or six fields have no year, so a date that matches none of 28 years of calendars matches none ever.
+            if (expression!.GetNextOccurrence(DateTimeOffset.UnixEpoch, timeZone) is null)
+            {
+                Problem = $"Cron expression '{cron}' never fires: no date matches its day-of-month and month fields together (for example 30 February). Check those two fields.";
+            }
         }
         else
         {

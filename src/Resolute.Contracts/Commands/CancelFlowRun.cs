@@ -11,4 +11,10 @@ public sealed record CancelFlowRun
 
     /// <summary>When cancellation was requested.</summary>
     public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>
+    /// The sender's id for this request (optional): the run records what it did with it under this id
+    /// (<see cref="FlowRunSnapshot.CancelRequests"/>), and a redelivered request with the same id changes nothing.
+    /// </summary>
+    public Guid? RequestId { get; init; }
 }

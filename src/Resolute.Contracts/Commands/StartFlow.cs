@@ -4,7 +4,9 @@ namespace Resolute.Contracts;
 
 /// <summary>
 /// Starts a run of a flow. Publish it to the bus (or use <c>IFlowClient.StartAsync</c>). The orchestrator creates
-/// one run per <see cref="RunId"/>: a second <c>StartFlow</c> with the same id is ignored, so retrying a publish is safe.
+/// one run per <see cref="RunId"/>: the first start wins. A second <c>StartFlow</c> with the same id, flow and input is
+/// ignored, so retrying a publish is safe; one with the same id but another flow or another input starts nothing and is
+/// recorded on the existing run (<see cref="FlowRunSnapshot.RefusedStarts"/>) and logged as a warning.
 /// </summary>
 /// <remarks>Contract version 1. Fields are only ever added; a breaking change gets a new message type.</remarks>
 public sealed record StartFlow

@@ -44,6 +44,18 @@ public sealed record FlowRunSnapshot
     /// the run was not traced (no tracer listened to Resolute's source when it started).
     /// </summary>
     public string? TraceId { get; init; }
+
+    /// <summary>
+    /// The cancellation requests the run received while it had not ended, oldest first (at most the 20 latest): accepted,
+    /// already cancelling, or declined because the run was already failing or compensating.
+    /// </summary>
+    public IReadOnlyList<CancelRequestRecord> CancelRequests { get; init; } = [];
+
+    /// <summary>
+    /// Start requests that named this run but another flow or another input, and so started nothing, oldest first (at
+    /// most the 20 latest). See docs/bad-input.md.
+    /// </summary>
+    public IReadOnlyList<RefusedStartRecord> RefusedStarts { get; init; } = [];
 }
 
 /// <summary>The outcome of one node execution.</summary>

@@ -67,6 +67,11 @@ internal static class ResoluteOptionsValidation
             throw Bad(nameof(o.RequestTimeout), $"is {o.RequestTimeout}; must be positive; allowed: a duration such as 00:00:30.");
         }
 
+        if (o.CancelConfirmationTimeout <= TimeSpan.Zero)
+        {
+            throw Bad(nameof(o.CancelConfirmationTimeout), $"is {o.CancelConfirmationTimeout}; must be positive; allowed: a duration such as 00:00:10.");
+        }
+
         NotBlank(o.QueryQueueName, nameof(o.QueryQueueName), "a queue name, e.g. resolute-queries");
         NotBlank(o.OrchestratorQueueName, nameof(o.OrchestratorQueueName), "a queue name, e.g. resolute-orchestrator");
     }

@@ -54,7 +54,12 @@ internal sealed partial class ResoluteEndpointConnector(
             {
                 // Transient database errors (lock timeouts, a lost connection) are retried; the message stays
                 // unacknowledged meanwhile, so nothing is lost.
-                e.UseMessageRetry(r => r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
+                // A reply for a run this database does not have cannot become valid by waiting: to the error queue at once.
+                e.UseMessageRetry(r =>
+                {
+                    r.Exponential(12, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+                    r.Ignore<ReplyForUnknownRunException>();
+                });
 
                 // Commands and events leave only after the saga's transaction committed. The transactional outbox
                 // (inside retry, outside the saga repository's transaction) stores them with the saga and sends them

@@ -59,14 +59,18 @@ public sealed class FlowRunDecider
         _registry.TryGet(message.FlowName ?? string.Empty, out var registered);
         var turn = new RunTurn(state, string.IsNullOrWhiteSpace(message.FlowName) ? null : registered, now, _options, _newExecutionId);
         turn.MarkDataChanged();
+        state.InputFingerprint = InputFingerprint(message.InputJson);
 
         if (turn.RegisteredFlow is null)
         {
             state.Error = turn.RunError(null, null, 0, new ErrorInfo
             {
                 Type = ErrorTypes.UnknownFlow,
-                Message = $"No flow named '{message.FlowName}' is registered with the orchestrator. Registered flows: {_registry.DescribeNames()}. " +
-                          "Register the flow with AddResolute(r => r.AddFlow(flow)) on the orchestrator, or check the name.",
+                Message = string.IsNullOrWhiteSpace(message.FlowName)
+                    ? $"The start request names no flow: StartFlow.FlowName is {(message.FlowName is null ? "missing" : "empty or whitespace")}. " +
+                      $"Set it to the name of a flow registered with the orchestrator: {_registry.DescribeNames()}."
+                    : $"No flow named '{message.FlowName}' is registered with the orchestrator. Registered flows: {_registry.DescribeNames()}. " +
+                      "Register the flow with AddResolute(r => r.AddFlow(flow)) on the orchestrator, or check the name.",
             });
             RunEnding.Fail(turn, RunStatus.Failed);
             return Store(turn, run);
@@ -81,6 +85,57 @@ public sealed class FlowRunDecider
 
         turn.Publish(new FlowRunStarted { RunId = state.RunId, FlowName = state.FlowName, FlowVersion = state.FlowVersion, StartedAt = now });
         Settle(turn);
+        return Store(turn, run);
+    }
+
+    /// <summary>
+    /// A start request for a run that exists. The first start wins: a repeat with the same flow and input (a retried
+    /// publish, a redelivery) changes nothing; one naming another flow, or the same flow with another input, starts nothing
+    /// and is recorded on the run (<see cref="RefusedStartRecord"/>) so that the sender can see why.
+    /// </summary>
+    /// <param name="run">The existing run (it may have ended).</param>
+    /// <param name="message">The start request.</param>
+    public FlowRunDecision StartAgain(FlowRun run, StartFlow message)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(message);
+        var state = RunStateStore.Load(run);
+        var turn = new RunTurn(state, null, _time.GetUtcNow(), _options, _newExecutionId);
+        var sameFlow = string.Equals(state.FlowName, message.FlowName, StringComparison.Ordinal);
+        if (sameFlow && SameInput(state, message.InputJson))
+        {
+            turn.Ignore("the run exists; a repeated start request with the same flow and input changes nothing");
+            return turn.Decision;
+        }
+
+        if (state.RefusedStarts.Exists(r => r.RequestedAt == message.RequestedAt && r.FlowName == message.FlowName && r.IdempotencyKey == message.IdempotencyKey))
+        {
+            turn.Ignore("this refused start request was recorded already (a redelivery)");
+            return turn.Decision;
+        }
+
+        var reason = (sameFlow, message.IdempotencyKey) switch
+        {
+            (false, _) =>
+                $"Run id {state.RunId} is already used by a run of flow '{state.FlowName}' ({state.Status}); a StartFlow for flow '{message.FlowName}' with the same run id started nothing. " +
+                "Give every new run its own run id (or leave it to IFlowClient.StartAsync).",
+            (true, { } key) =>
+                $"Idempotency key '{key}' was already used to start run {state.RunId} of flow '{state.FlowName}' ({state.Status}) with a different input; the first start wins and this one started nothing. " +
+                "Use a new idempotency key for a new input, or read the existing run with GetRunAsync.",
+            (true, null) =>
+                $"Run {state.RunId} of flow '{state.FlowName}' ({state.Status}) was already started with a different input; the first start wins and this one started nothing. " +
+                "Use a new run id for a new input.",
+        };
+        Bounded(state.RefusedStarts, new RefusedStartRecord
+        {
+            FlowName = message.FlowName ?? string.Empty,
+            IdempotencyKey = message.IdempotencyKey,
+            RequestedBy = message.RequestedBy,
+            RequestedAt = message.RequestedAt,
+            ReceivedAt = turn.Now,
+            Reason = reason,
+        });
+        turn.Decision.Refusal = reason;
         return Store(turn, run);
     }
 
@@ -299,19 +354,29 @@ public sealed class FlowRunDecider
             return Finish(turn, run);
         }
 
+        if (state.CancelRequests.Exists(r => message.RequestId is { } id ? r.RequestId == id : r.RequestId is null && r.RequestedAt == message.RequestedAt && r.Reason == message.Reason))
+        {
+            turn.Ignore("this cancellation request was handled already (a redelivery)");
+            return Finish(turn, run);
+        }
+
         if (state.CancelReason is not null)
         {
-            turn.Ignore("the run is already being cancelled");
-            return Finish(turn, run);
+            RecordCancelRequest(turn, message, CancelRequestOutcome.AlreadyCancelling, $"The run is already being cancelled ({state.CancelReason}); this request changes nothing.");
+            return Store(turn, run);
         }
 
         if (state.Status != RunStatus.Running || state.StepFailed)
         {
             // Already failing (waiting for running siblings, or compensating): the run ends with its original error.
-            turn.Ignore($"the run is {(state.StepFailed ? "failing" : state.Status.ToString())}, it cannot be cancelled any more");
-            return Finish(turn, run);
+            var detail = $"The run is already {(state.Status == RunStatus.Compensating ? "compensating" : "failing")} after {state.Error?.ToString() ?? "a failure"}; " +
+                         "it goes on to compensate the completed nodes and ends with that error (Failed, or CompensationFailed), so the cancellation changes nothing.";
+            RecordCancelRequest(turn, message, CancelRequestOutcome.Declined, detail);
+            turn.Decision.Refusal = $"cancellation declined: {detail}";
+            return Store(turn, run);
         }
 
+        RecordCancelRequest(turn, message, CancelRequestOutcome.Accepted, "The run is being cancelled: running nodes are told to stop, completed nodes are compensated, and it ends Cancelled.");
         state.CancelReason = string.IsNullOrWhiteSpace(message.Reason) ? "cancelled" : message.Reason;
         state.Error ??= turn.RunError(state.CurrentStep, null, 0, new ErrorInfo { Type = ErrorTypes.RunCancelled, Message = $"The run was cancelled: {state.CancelReason}" });
 
@@ -377,6 +442,58 @@ public sealed class FlowRunDecider
         }
     }
 
+    private static void RecordCancelRequest(RunTurn turn, CancelFlowRun message, CancelRequestOutcome outcome, string detail) =>
+        Bounded(turn.State.CancelRequests, new CancelRequestRecord
+        {
+            RequestId = message.RequestId,
+            Reason = message.Reason,
+            RequestedAt = message.RequestedAt,
+            ReceivedAt = turn.Now,
+            StatusAtRequest = turn.State.Status,
+            Outcome = outcome,
+            Detail = detail,
+        });
+
+    private static void Bounded<T>(List<T> records, T record)
+    {
+        records.Add(record);
+        if (records.Count > RunState.MaxRecordedRequests)
+        {
+            records.RemoveRange(0, records.Count - RunState.MaxRecordedRequests);
+        }
+    }
+
+    private static string? InputFingerprint(string? inputJson) =>
+        string.IsNullOrWhiteSpace(inputJson) ? null : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(inputJson)));
+
+    /// <summary>
+    /// True when <paramref name="inputJson"/> is the input the run was started with: the same text, or the same JSON value
+    /// (whitespace and property order aside).
+    /// </summary>
+    private static bool SameInput(RunState state, string? inputJson)
+    {
+        var fingerprint = InputFingerprint(inputJson);
+        if (fingerprint == state.InputFingerprint)
+        {
+            return true;
+        }
+
+        if (fingerprint is null || state.Data.Input is not { } stored)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(inputJson!);
+            return JsonElement.DeepEquals(stored, document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private bool TryReadInput(RunTurn turn, string inputJson)
     {
         var size = Encoding.UTF8.GetByteCount(inputJson);
@@ -398,7 +515,7 @@ public sealed class FlowRunDecider
         }
         catch (JsonException e)
         {
-            turn.State.Error = turn.RunError(null, null, 0, new ErrorInfo { Type = ErrorTypes.InvalidInput, Message = $"The run input is not valid JSON: {e.Message}" });
+            turn.State.Error = turn.RunError(null, null, 0, new ErrorInfo { Type = ErrorTypes.InvalidInput, Message = $"The run input is not valid JSON: {e.Message} Send StartFlow.InputJson as JSON text (an object, array or value), or null for no input." });
             return false;
         }
     }

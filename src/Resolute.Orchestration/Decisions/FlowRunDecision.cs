@@ -41,6 +41,12 @@ public sealed class FlowRunDecision
     /// <summary>Why the message was ignored, for logs.</summary>
     public string? IgnoredReason { get; set; }
 
+    /// <summary>
+    /// A request the run refused or could not act on (a start that names this run with another flow or input, a cancel of
+    /// a run that is already failing), for a warning in the log; the same is recorded on the run.
+    /// </summary>
+    public string? Refusal { get; set; }
+
     /// <summary>This decision followed by <paramref name="next"/>, taken later in the same message: everything of both, the later status.</summary>
     public FlowRunDecision Then(FlowRunDecision next)
     {
@@ -50,6 +56,7 @@ public sealed class FlowRunDecision
             Status = next.Status,
             Ignored = Ignored && next.Ignored,
             IgnoredReason = Ignored && next.Ignored ? IgnoredReason : null,
+            Refusal = Refusal ?? next.Refusal,
         };
         merged.Dispatches.AddRange(Dispatches);
         merged.Dispatches.AddRange(next.Dispatches);

@@ -10,7 +10,7 @@ public static class FlowRunSnapshots
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(history);
-        var (open, error, compensationErrors, traceId) = RunStateStore.ReadForQuery(run);
+        var view = RunStateStore.ReadForQuery(run);
         return new FlowRunSnapshot
         {
             RunId = run.CorrelationId,
@@ -19,16 +19,18 @@ public static class FlowRunSnapshots
             Status = run.Status,
             CurrentStep = run.CurrentStep,
             StateJson = run.StateJson,
-            Error = error,
-            CompensationErrors = compensationErrors,
-            History = history.Concat(open)
+            Error = view.Error,
+            CompensationErrors = view.CompensationErrors,
+            History = history.Concat(view.Open)
                 .OrderBy(e => e.Sequence)
                 .Select(e => e.ToRecord())
                 .ToList(),
             CreatedAt = run.CreatedAt,
             UpdatedAt = run.UpdatedAt,
             EndedAt = run.EndedAt,
-            TraceId = traceId,
+            TraceId = view.TraceId,
+            CancelRequests = view.CancelRequests,
+            RefusedStarts = view.RefusedStarts,
         };
     }
 }

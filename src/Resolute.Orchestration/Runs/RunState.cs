@@ -8,6 +8,9 @@ namespace Resolute.Orchestration.Runs;
 /// </summary>
 public sealed class RunState
 {
+    /// <summary>How many cancellation requests and refused starts a run keeps (the latest); older ones are dropped.</summary>
+    public const int MaxRecordedRequests = 20;
+
     /// <summary>The run id.</summary>
     public Guid RunId { get; init; }
 
@@ -49,6 +52,18 @@ public sealed class RunState
 
     /// <summary>Set when the run was cancelled; the run ends Cancelled instead of Failed.</summary>
     public string? CancelReason { get; set; }
+
+    /// <summary>Cancellation requests received while the run had not ended, oldest first (the latest <see cref="MaxRecordedRequests"/>).</summary>
+    public List<CancelRequestRecord> CancelRequests { get; init; } = [];
+
+    /// <summary>Start requests that named this run with another flow or input and started nothing (the latest <see cref="MaxRecordedRequests"/>).</summary>
+    public List<RefusedStartRecord> RefusedStarts { get; init; } = [];
+
+    /// <summary>
+    /// SHA-256 (hex) of the start request's input text, to tell a retried start from one with another input; null for a
+    /// run started without input (or before this was recorded).
+    /// </summary>
+    public string? InputFingerprint { get; set; }
 
     /// <summary>How many attempts the run has created (the next attempt's <see cref="NodeExecution.Sequence"/>).</summary>
     public int ExecutionCount { get; set; }

@@ -34,6 +34,9 @@ public static class RunStateStore
             Error = progress.Error,
             CompensationErrors = progress.CompensationErrors ?? [],
             CancelReason = progress.CancelReason,
+            CancelRequests = progress.CancelRequests ?? [],
+            RefusedStarts = progress.RefusedStarts ?? [],
+            InputFingerprint = progress.InputFingerprint,
             ExecutionCount = progress.ExecutionCount,
             EndedAt = row.EndedAt,
             Trace = progress.Trace,
@@ -69,12 +72,33 @@ public static class RunStateStore
     /// What a status query needs from a row, read in one pass: the open attempts (shown beside the history rows), the
     /// run's error and those of failed compensations, its trace id. The <see cref="FlowState"/> is not parsed.
     /// </summary>
-    public static (IReadOnlyList<NodeExecution> Open, RunError? Error, IReadOnlyList<RunError> CompensationErrors, string? TraceId) ReadForQuery(FlowRun row)
+    public static RunQueryView ReadForQuery(FlowRun row)
     {
         ArgumentNullException.ThrowIfNull(row);
         var progress = ReadProgress(row.ProgressJson);
-        return (progress.Open ?? [], progress.Error, progress.CompensationErrors ?? [], progress.Trace?.TraceId);
+        return new RunQueryView(
+            progress.Open ?? [],
+            progress.Error,
+            progress.CompensationErrors ?? [],
+            progress.Trace?.TraceId,
+            progress.CancelRequests ?? [],
+            progress.RefusedStarts ?? []);
     }
+
+    /// <summary>What a status query reads from a run row besides its columns.</summary>
+    /// <param name="Open">The open attempts.</param>
+    /// <param name="Error">The run's error.</param>
+    /// <param name="CompensationErrors">Errors of failed compensations.</param>
+    /// <param name="TraceId">The run's trace id.</param>
+    /// <param name="CancelRequests">Cancellation requests the run recorded.</param>
+    /// <param name="RefusedStarts">Start requests for this run id that started nothing.</param>
+    public sealed record RunQueryView(
+        IReadOnlyList<NodeExecution> Open,
+        RunError? Error,
+        IReadOnlyList<RunError> CompensationErrors,
+        string? TraceId,
+        IReadOnlyList<CancelRequestRecord> CancelRequests,
+        IReadOnlyList<RefusedStartRecord> RefusedStarts);
 
     private static ProgressDocument ReadProgress(string? json)
     {
@@ -115,6 +139,9 @@ public static class RunStateStore
             Error = state.Error,
             CompensationErrors = state.CompensationErrors.Count == 0 ? null : state.CompensationErrors,
             CancelReason = state.CancelReason,
+            CancelRequests = state.CancelRequests.Count == 0 ? null : state.CancelRequests,
+            RefusedStarts = state.RefusedStarts.Count == 0 ? null : state.RefusedStarts,
+            InputFingerprint = state.InputFingerprint,
             ExecutionCount = state.ExecutionCount,
             Trace = state.Trace,
         },
@@ -145,6 +172,15 @@ public static class RunStateStore
 
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? CancelReason { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<CancelRequestRecord>? CancelRequests { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public List<RefusedStartRecord>? RefusedStarts { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? InputFingerprint { get; set; }
 
         public int ExecutionCount { get; set; }
 

@@ -14,6 +14,9 @@ internal static partial class FlowRunLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Run {RunId}: ignored {MessageType}: {Reason}")]
     public static partial void Ignored(ILogger logger, Guid runId, string messageType, string? reason);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Run {RunId}: refused {MessageType}: {Reason}")]
+    public static partial void Refused(ILogger logger, Guid runId, string messageType, string reason);
+
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Run {RunId} of flow {FlowName} is now {Status}")]
     public static partial void StatusChanged(ILogger logger, Guid runId, string flowName, RunStatus status);
 }

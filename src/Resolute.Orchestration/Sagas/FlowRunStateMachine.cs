@@ -42,21 +42,23 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         InstanceState(x => x.CurrentState);
 
         Event(() => StartRequested, e => e.CorrelateById(c => c.Message.RunId));
-        // A reply with no run means something is wrong (or the run's insert is not visible yet): fault, never drop.
+        // A reply with no run means something is wrong (a worker of another environment on this broker, a deleted run):
+        // it goes to the error queue saying so, never dropped, and changes no run. Commands leave only after their run
+        // committed, so a reply never overtakes its run's insert.
         Event(() => NodeCompletedReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
-            e.OnMissingInstance(m => m.Fault());
+            e.OnMissingInstance(m => m.ExecuteAsync(c => throw new ReplyForUnknownRunException(nameof(NodeCompleted), c.Message.RunId, c.Message.NodeName, c.Message.ExecutionId)));
         });
         Event(() => NodeFailedReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
-            e.OnMissingInstance(m => m.Fault());
+            e.OnMissingInstance(m => m.ExecuteAsync(c => throw new ReplyForUnknownRunException(nameof(NodeFailed), c.Message.RunId, c.Message.NodeName, c.Message.ExecutionId)));
         });
         Event(() => NodeStartMissedReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
-            e.OnMissingInstance(m => m.Fault());
+            e.OnMissingInstance(m => m.ExecuteAsync(c => throw new ReplyForUnknownRunException(nameof(NodeStartMissed), c.Message.RunId, c.Message.NodeName, c.Message.ExecutionId)));
         });
         Event(() => NodeStartedReceived, e =>
         {
@@ -83,7 +85,7 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
             When(StartRequested).ThenAsync(c => Handle(c, () => _decider.Start(c.Saga, c.Message, RunTraceStart.Begin(c)))));
 
         DuringAny(
-            Ignore(StartRequested),
+            When(StartRequested).ThenAsync(c => Handle(c, () => _decider.StartAgain(c.Saga, c.Message))),
             When(NodeCompletedReceived).ThenAsync(c => Handle(c, () => _decider.NodeCompleted(c.Saga, c.Message))),
             When(NodeFailedReceived).ThenAsync(c => Handle(c, () => _decider.NodeFailed(c.Saga, c.Message))),
             When(NodeStartedReceived).ThenAsync(c => Handle(c, () => _decider.NodeStarted(c.Saga, c.Message))),
@@ -160,6 +162,11 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         if (decision.Ignored)
         {
             FlowRunLog.Ignored(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, decision.IgnoredReason);
+        }
+
+        if (decision.Refusal is { } refusal)
+        {
+            FlowRunLog.Refused(_logger, context.Saga.CorrelationId, typeof(TMessage).Name, refusal);
         }
 
         if (decision.EndedExecutions.Count > 0)

@@ -43,7 +43,8 @@ internal static class StartFlowJson
         }
         catch (JsonException e)
         {
-            throw new StartFlowJsonException($"{Prefix}the body is not valid JSON: {e.Message} {FieldsHint}", e);
+            // No inner exception: MassTransit puts the innermost message in MT-Fault-Message, and this one says more.
+            throw new StartFlowJsonException($"{Prefix}the body is not valid JSON: {e.Message} {FieldsHint}");
         }
 
         using (document)

@@ -258,7 +258,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         {
             NodeThrew(_logger, e, command.NodeName, command.Attempt, command.RunId);
             attempt.Span?.AddException(e);
-            await PublishFailureAsync(attempt, "Failed", ErrorInfo.FromException(e), node.RetryPolicy.IsRetryable(e)).ConfigureAwait(false);
+            await PublishFailureAsync(attempt, "Failed", NodeExceptionErrors.Describe(e, node.Name, command.Timeout), node.RetryPolicy.IsRetryable(e)).ConfigureAwait(false);
             return;
         }
 
@@ -267,10 +267,12 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         {
             outputJson = JsonSerializer.Serialize(output, node.OutputType, ResoluteJson.Options);
         }
-        catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Any exception: a property getter of the output that throws must fail the attempt, not the command.
             await FailAsync(attempt, "Failed", ErrorTypes.InvalidOutput,
-                $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.Message}",
+                $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.GetType().Name}: {e.Message} " +
+                "Return plain data (records, lists, strings, numbers) without cycles, delegates, streams or getters that throw.",
                 retryable: false).ConfigureAwait(false);
             return;
         }

@@ -97,7 +97,7 @@ public sealed class BadStartRequestsScenario(SingleWorkerCluster cluster, ITestO
     }
 
     [Fact]
-    public async Task A_StartFlow_published_on_the_bus_runs_like_StartAsync_and_a_repeat_of_it_is_ignored()
+    public async Task A_StartFlow_published_on_the_bus_runs_like_StartAsync_a_repeat_of_it_is_ignored_and_one_with_other_input_is_recorded_as_refused()
     {
         var start = new StartFlow
         {
@@ -116,8 +116,8 @@ public sealed class BadStartRequestsScenario(SingleWorkerCluster cluster, ITestO
         AssertGoodRun(viaBus, 5);
         Assert.Equal(viaClient.History.Select(e => (e.NodeName, e.StepName, e.Attempt, e.Outcome)), viaBus.History.Select(e => (e.NodeName, e.StepName, e.Attempt, e.Outcome)));
 
-        // The same start request again (a retried publish), even with other input: the run exists, nothing happens.
-        await Cluster.Bus.Publish(start with { InputJson = """{"count":6}""" });
+        // The same start request again (a retried publish): the run exists, nothing happens.
+        await Cluster.Bus.Publish(start);
         var barrier = await Cluster.RunAsync(TypedInputFlow.Name, new CountRequest(1));
         AssertGoodRun(barrier, 1);
         var again = await Cluster.Client.GetRunAsync(start.RunId);
@@ -125,6 +125,15 @@ public sealed class BadStartRequestsScenario(SingleWorkerCluster cluster, ITestO
         AssertGoodRun(again, 5);
         Assert.Equal(viaBus.History, again.History);
         Assert.Equal(viaBus.Snapshot.UpdatedAt, again.Snapshot.UpdatedAt);
+        Assert.Empty(again.Snapshot.RefusedStarts);
+
+        // With the same key but other input: the first start wins, the run stays as it was and records the refusal
+        // (docs/bad-input.md, case 19).
+        await Cluster.Bus.Publish(start with { InputJson = """{"count":6}""", RequestedAt = start.RequestedAt.AddSeconds(1) });
+        var refused = await Cluster.WaitUntilAsync(start.RunId, r => r.Snapshot.RefusedStarts.Count > 0, "the refused start recorded");
+        AssertGoodRun(refused, 5);
+        Assert.Equal(viaBus.History, refused.History);
+        Assert.Contains($"Idempotency key '{start.IdempotencyKey}' was already used", Assert.Single(refused.Snapshot.RefusedStarts).Reason, StringComparison.Ordinal);
         await Cluster.AssertNoFaultedMessagesAsync();
     }
 

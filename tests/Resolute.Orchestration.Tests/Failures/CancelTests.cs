@@ -135,7 +135,7 @@ public sealed class CancelTests
     }
 
     [Fact]
-    public void Cancel_while_compensating_is_ignored_and_the_run_ends_Failed_with_its_original_error()
+    public void Cancel_while_compensating_is_declined_and_the_run_ends_Failed_with_its_original_error()
     {
         var sim = RunSimulator.For(ThreeSteps());
         sim.Start(new Text("in"));
@@ -146,7 +146,8 @@ public sealed class CancelTests
         var cancel = sim.Cancel();
         sim.Complete("undo-one");
 
-        Assert.True(cancel.Ignored);
+        Assert.Empty(cancel.Dispatches);
+        Assert.Equal(CancelRequestOutcome.Declined, Assert.Single(sim.Progress.CancelRequests).Outcome);
         Assert.Equal(RunStatus.Failed, sim.Status);
         Assert.Equal("Original.Error", sim.Error!.Error.Type);
     }

@@ -133,11 +133,12 @@ internal sealed class RunSimulator
         StartJson(input is null ? null : JsonSerializer.Serialize(input, input.GetType(), ResoluteJson.Options));
 
     /// <summary>Starts a run with raw JSON input, of <paramref name="flowName"/> (default: the only registered flow).</summary>
-    public FlowRunDecision StartJson(string? inputJson, string? flowName = null) => Apply(Decider.Start(Run, new StartFlow
+    public FlowRunDecision StartJson(string? inputJson, string? flowName = null, string? idempotencyKey = null) => Apply(Decider.Start(Run, new StartFlow
     {
         RunId = RunId,
         FlowName = flowName ?? Registry.Flows.Single().Flow.Name,
         InputJson = inputJson,
+        IdempotencyKey = idempotencyKey,
         RequestedAt = Time.GetUtcNow(),
     }, Trace));
 
@@ -236,7 +237,11 @@ internal sealed class RunSimulator
 
     public FlowRunDecision Deliver(NodeStarted signal) => Apply(Decider.NodeStarted(Run, signal));
 
-    public FlowRunDecision Cancel(string? reason = "test") => Apply(Decider.Cancel(Run, new CancelFlowRun { RunId = RunId, Reason = reason, RequestedAt = Time.GetUtcNow() }));
+    public FlowRunDecision Cancel(string? reason = "test", Guid? requestId = null) =>
+        Apply(Decider.Cancel(Run, new CancelFlowRun { RunId = RunId, Reason = reason, RequestedAt = Time.GetUtcNow(), RequestId = requestId }));
+
+    /// <summary>A start request for this run's id arrives again (the run exists): <paramref name="start"/> as sent.</summary>
+    public FlowRunDecision StartAgain(StartFlow start) => Apply(Decider.StartAgain(Run, start));
 
     /// <summary>Fails the pending attempt of <paramref name="nodeName"/> (retryable), waits out each back-off, until no retry is scheduled.</summary>
     public int FailEveryAttempt(string nodeName, int safetyLimit = 100)

@@ -1,11 +1,11 @@
 using Resolute.Contracts;
 using Resolute.Orchestration.Tests.TestSupport;
 
-namespace Resolute.Orchestration.Tests.Engine;
+namespace Resolute.Orchestration.Tests.BadInput;
 
 /// <summary>BRIEF §4 "Bad input gets a clear error and loses nothing": each ends in a clear, queryable reason.</summary>
-[Trait("Area", "Engine")]
-public sealed class BadInputTests
+[Trait("Area", "BadInput")]
+public sealed class BadStartInputTests
 {
     [Fact]
     public void An_unknown_flow_name_fails_the_run_at_once_listing_the_registered_flows()
@@ -42,6 +42,27 @@ public sealed class BadInputTests
 
         Assert.Equal(RunStatus.Failed, sim.Status);
         Assert.Contains("none", sim.Error!.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\t\n")]
+    public void An_empty_or_whitespace_flow_name_fails_the_run_saying_the_request_names_no_flow(string flowName)
+    {
+        var registry = new FlowRegistry();
+        registry.Add(Stubs.ManualFlow("orders").Then(Stubs.Node("a")).Build());
+        var sim = new RunSimulator(registry);
+
+        var decision = sim.StartJson("{}", flowName: flowName);
+
+        Assert.Equal(RunStatus.Failed, decision.Status);
+        Assert.Empty(sim.Dispatches);
+        var error = sim.Error!;
+        Assert.Equal(ErrorTypes.UnknownFlow, error.Error.Type);
+        Assert.StartsWith("The start request names no flow: StartFlow.FlowName is empty or whitespace.", error.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("'orders'", error.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorTypes.UnknownFlow, sim.SingleEvent<FlowRunFailed>().Error.Error.Type);
     }
 
     [Fact]
