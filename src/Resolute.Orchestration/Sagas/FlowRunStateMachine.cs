@@ -63,12 +63,12 @@ public sealed class FlowRunStateMachine : MassTransitStateMachine<FlowRun>
         Event(() => NodeStartedReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
-            e.OnMissingInstance(m => m.Fault());
+            e.OnMissingInstance(m => m.ExecuteAsync(c => throw new ReplyForUnknownRunException(nameof(NodeStarted), c.Message.RunId, c.Message.NodeName, c.Message.ExecutionId)));
         });
         Event(() => NodeVersionUnavailableReceived, e =>
         {
             e.CorrelateById(c => c.Message.RunId);
-            e.OnMissingInstance(m => m.Fault());
+            e.OnMissingInstance(m => m.ExecuteAsync(c => throw new ReplyForUnknownRunException(nameof(NodeVersionUnavailable), c.Message.RunId, c.Message.NodeName, c.Message.ExecutionId)));
         });
         Event(() => WakeReceived, e =>
         {

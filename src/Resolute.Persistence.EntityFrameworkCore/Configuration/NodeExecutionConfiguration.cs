@@ -49,6 +49,8 @@ public sealed class NodeExecutionConfiguration : IEntityTypeConfiguration<NodeEx
         builder.Ignore(x => x.RetryAt);
         builder.Ignore(x => x.DeadlineAt);
         builder.Ignore(x => x.WakeAt);
+        builder.Ignore(x => x.WorkerWaitingSince);
+        builder.Ignore(x => x.WorkerDeclines);
 
         // A run's history, in creation order.
         builder.HasIndex(x => new { x.RunId, x.Sequence }).HasDatabaseName("ix_resolute_node_executions_run_id_sequence");

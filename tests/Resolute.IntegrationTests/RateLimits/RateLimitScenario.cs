@@ -105,9 +105,9 @@ public sealed class RateLimitScenario(RateLimitCluster cluster, ITestOutputHelpe
         var (together, _) = Report("own-a and own-b together", startsA.Concat(startsB).ToList());
         Assert.True(maxA <= 6 && maxB <= 6, $"each limiter holds on its own: {maxA} and {maxB} in one second");
 
-        // Sharing one budget of 5 per second, the 20 starts would need 3.8 s and at most 6 could fall in one second.
-        // (Ideal span 1.8 s each; the margin is for missed windows on a loaded machine, which send an attempt to the back.)
-        Assert.True(spanA < TimeSpan.FromSeconds(3.5) && spanB < TimeSpan.FromSeconds(3.5), $"ten starts at 5 per second took {spanA.TotalSeconds:0.00} s and {spanB.TotalSeconds:0.00} s");
+        // Sharing one budget of 5 per second, at most 6 of the 20 starts could fall in one second; apart, up to 10 do.
+        // (The spans — ideally 1.8 s each — are only reported: a loaded machine stretches them, not the count above.)
+        Output.WriteLine($"spans: own-a {spanA.TotalSeconds:0.00} s, own-b {spanB.TotalSeconds:0.00} s");
         Assert.True(together >= 7, $"only {together} starts of both in any one second: the limiters look shared");
     }
 
@@ -145,8 +145,9 @@ public sealed class RateLimitScenario(RateLimitCluster cluster, ITestOutputHelpe
         for (var i = 0; i < 20; i++)
         {
             unlimited.Add(await StartLatencyAsync(RateLimitFlows.Unlimited));
-            // Its recorded wait is only the reservation itself (the statement and the second pass), never a slot ahead.
-            limited.Add(await StartLatencyAsync(RateLimitFlows.NeverWaiting, r => Assert.InRange(Assert.Single(r.History).RateLimitWait, TimeSpan.Zero, TimeSpan.FromMilliseconds(500))));
+            // Its recorded wait is only the reservation itself (the statement and the second pass), never a slot ahead
+            // (a slot a second or more ahead would be the limiter queueing it; the margin is for a loaded machine).
+            limited.Add(await StartLatencyAsync(RateLimitFlows.NeverWaiting, r => Assert.InRange(Assert.Single(r.History).RateLimitWait, TimeSpan.Zero, TimeSpan.FromSeconds(1))));
         }
 
         Output.WriteLine($"start latency (run created -> node started), median of 20 sequential runs: unlimited {Median(unlimited):0.0} ms, " +
