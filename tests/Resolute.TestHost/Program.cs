@@ -126,6 +126,7 @@ internal static class Program
                 r.ConfigureOrchestrator(o =>
                 {
                     o.DeadlineGrace = options.DeadlineGrace ?? o.DeadlineGrace;
+                    o.QueueWaitLimit = options.QueueWaitLimit ?? o.QueueWaitLimit;
                     o.TimerPollInterval = options.TimerPoll ?? o.TimerPollInterval;
                 });
             }

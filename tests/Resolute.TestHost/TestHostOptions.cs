@@ -7,13 +7,14 @@ internal sealed class TestHostOptions
 {
     public const string Usage =
         "usage: Resolute.TestHost --role orchestrator|worker|all|configuration --rabbitmq amqp://user:pass@host:port/vhost " +
-        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--timer-poll MS] " +
+        "[--postgres CONNECTION-STRING] [--queues a,b] [--worker-id ID] [--concurrency N] [--deadline-grace SECONDS] [--queue-wait-limit SECONDS] [--timer-poll MS] " +
         "[--schedule FLOW=CRON[;overlap=X][;misfire=Y][;threshold=MS]]... [--schedule-checkin MS] [--shutdown-drain SECONDS] [--log-schedules] [--ignore-stdin]\n" +
         "  --postgres      the saga database; required for the orchestrator role, which migrates it at start-up\n" +
         "  --queues        task queues the worker role consumes (default: every queue of the test flows)\n" +
         "  --worker-id     the worker's id in run history (default machine/pid)\n" +
         "  --concurrency   node executions at once per queue (default 16)\n" +
         "  --deadline-grace  seconds past a node's timeout before the orchestrator counts a silent attempt failed (default 30)\n" +
+        "  --queue-wait-limit  seconds an attempt no worker said it started may wait in its queue past that deadline (default 600)\n" +
         "  --timer-poll    the safety poll of run timers, in milliseconds (default 2000)\n" +
         "  --schedule      register the schedule test flow FLOW with this schedule instead of its manual trigger (repeatable)\n" +
         "  --schedule-checkin  the schedule cluster's check-in interval and dead-node threshold, in milliseconds (default 5000)\n" +
@@ -38,6 +39,8 @@ internal sealed class TestHostOptions
     public bool IgnoreStdin { get; private set; }
 
     public TimeSpan? DeadlineGrace { get; private set; }
+
+    public TimeSpan? QueueWaitLimit { get; private set; }
 
     public TimeSpan? TimerPoll { get; private set; }
 
@@ -102,6 +105,11 @@ internal sealed class TestHostOptions
                     options.DeadlineGrace = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var grace) && grace >= 0
                         ? TimeSpan.FromSeconds(grace)
                         : throw new ArgumentException($"--deadline-grace must be a number of seconds, not '{value}'.");
+                    break;
+                case "--queue-wait-limit":
+                    options.QueueWaitLimit = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var wait) && wait >= 0
+                        ? TimeSpan.FromSeconds(wait)
+                        : throw new ArgumentException($"--queue-wait-limit must be a number of seconds, not '{value}'.");
                     break;
                 case "--timer-poll":
                     options.TimerPoll = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var poll) && poll > 0

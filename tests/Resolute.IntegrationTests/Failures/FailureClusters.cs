@@ -29,14 +29,15 @@ public sealed class SharedFailuresCluster : ICollectionFixture<FailuresCluster>
 }
 
 /// <summary>
-/// An orchestrator that gives a silent attempt only 2 s past its node's timeout (<c>--deadline-grace 2</c>, timers
+/// An orchestrator that gives a silent attempt only 2 s past its node's timeout (<c>--deadline-grace 2</c>) and, when no worker
+/// said it started it, 3 s more for a wait in its queue (<c>--queue-wait-limit 3</c>; timers
 /// polled every 50 ms) and worker <c>victim</c>, alone on <see cref="FailureFlows.CrashQueue"/> (the crash scenario
 /// kills it and starts <c>rescuer</c> on that queue).
 /// </summary>
 public sealed class DeadlineCluster : EngineCluster
 {
     /// <inheritdoc />
-    protected override IReadOnlyList<string> OrchestratorArguments { get; } = ["--deadline-grace", "2", "--timer-poll", "50"];
+    protected override IReadOnlyList<string> OrchestratorArguments { get; } = ["--deadline-grace", "2", "--queue-wait-limit", "3", "--timer-poll", "50"];
 
     /// <inheritdoc />
     protected override IReadOnlyList<WorkerSpec> Workers { get; } = [new("victim", [FailureFlows.CrashQueue])];
