@@ -31,7 +31,8 @@ public sealed class OversizedMessageScenario(SingleWorkerCluster cluster, ITestO
     {
         var messageId = Guid.NewGuid();
         var padding = new string('x', DefaultMaxMessageBytes);
-        var body = $$"""{"messageId":"{{messageId}}","messageType":["urn:message:Resolute.Contracts:StartFlow"],"message":{"runId":"{{messageId}}","flowName":"{{TypedInputFlow.Name}}","inputJson":"\"{{padding}}\""}}""";
+        var body = "{\"messageId\":\"" + messageId + "\",\"messageType\":[\"urn:message:Resolute.Contracts:StartFlow\"],\"message\":{\"runId\":\"" + messageId +
+                   "\",\"flowName\":\"" + TypedInputFlow.Name + "\",\"inputJson\":\"\\\"" + padding + "\\\"\"}}";
         await SendRawAsync(queue, messageId, body);
 
         var reason = await TakeFaultReasonAsync(queue + "_error", messageId);
