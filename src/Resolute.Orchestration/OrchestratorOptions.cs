@@ -35,6 +35,15 @@ public sealed class OrchestratorOptions
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// The largest message, in bytes of body, the orchestrator's queues (the saga's and the query queue) take. A larger
+    /// one is not read: it goes to the queue's <c>_error</c> queue with the reason, and the queue goes on. A payload
+    /// travels as a JSON string inside its message, where escaping can double it, so this must be at least twice
+    /// <see cref="MaxPayloadBytes"/> plus 64 KiB: a run input just over <see cref="MaxPayloadBytes"/> then still reaches
+    /// the orchestrator and fails its run with <c>PayloadTooLarge</c>. Default 8 MiB.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
     /// The safety poll of run timers: the longest the timer loop goes without looking for due runs. Timers are met on
     /// time without it — the loop wakes at the earliest timer it knows of, armed after each saga commit and from the
     /// database after each look — so this only bounds how late a timer is found that nobody armed here (written by a

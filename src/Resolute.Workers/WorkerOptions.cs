@@ -16,6 +16,14 @@ public sealed class WorkerOptions
     public int MaxPayloadBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// The largest message, in bytes of body, the worker's queues (each task queue and its cancellation queue) take. A
+    /// larger one is not read: it goes to the queue's <c>_error</c> queue with the reason, and the queue goes on. A node
+    /// input travels as a JSON string inside its command, where escaping can double it, so this must be at least twice
+    /// <see cref="MaxPayloadBytes"/> plus 64 KiB. Default 8 MiB.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
     /// How many replies a worker process keeps, by execution id, to answer a command delivered again (a redelivery after a
     /// lost acknowledgement, an outbox row sent twice) without running the node again. Oldest forgotten first. Zero keeps
     /// none. Default 10,000.

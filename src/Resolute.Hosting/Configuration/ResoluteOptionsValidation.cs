@@ -21,6 +21,7 @@ internal static class ResoluteOptionsValidation
         NotBlank(o.QueryQueueName, nameof(o.QueryQueueName), "a queue name, e.g. resolute-queries");
         AtLeastOne(o.ConcurrentMessageLimit, nameof(o.ConcurrentMessageLimit));
         AtLeastOne(o.MaxPayloadBytes, nameof(o.MaxPayloadBytes));
+        MessageAbovePayload(o.MaxMessageBytes, o.MaxPayloadBytes, nameof(o.MaxMessageBytes));
         if (o.DeadlineGrace < TimeSpan.Zero)
         {
             throw Bad(nameof(o.DeadlineGrace), $"is {o.DeadlineGrace}; must not be negative; allowed: a duration such as 00:00:30.");
@@ -31,6 +32,7 @@ internal static class ResoluteOptionsValidation
     {
         AtLeastOne(o.ConcurrentNodeLimit, nameof(o.ConcurrentNodeLimit));
         AtLeastOne(o.MaxPayloadBytes, nameof(o.MaxPayloadBytes));
+        MessageAbovePayload(o.MaxMessageBytes, o.MaxPayloadBytes, nameof(o.MaxMessageBytes));
         NotBlank(o.WorkerId, nameof(o.WorkerId), "a name for this worker in run history");
         if (o.RememberedExecutions < 0)
         {
@@ -114,6 +116,28 @@ internal static class ResoluteOptionsValidation
         if (string.IsNullOrWhiteSpace(value))
         {
             throw Bad(name, $"is empty; allowed: {allowed}.");
+        }
+    }
+
+    /// <summary>
+    /// The smallest message limit that still carries a payload of <paramref name="maxPayloadBytes"/>: the payload travels
+    /// as a JSON string (MassTransit escapes only quotes, backslashes and control characters, so at most twice its size)
+    /// inside an envelope of headers and ids (64 KiB is ample).
+    /// </summary>
+    public static long SmallestMessageLimit(int maxPayloadBytes) => (2L * maxPayloadBytes) + MessageEnvelopeAllowance;
+
+    private const int MessageEnvelopeAllowance = 64 * 1024;
+
+    private static void MessageAbovePayload(int maxMessageBytes, int maxPayloadBytes, string name)
+    {
+        var smallest = SmallestMessageLimit(maxPayloadBytes);
+        if (maxMessageBytes < smallest)
+        {
+            throw Bad(
+                name,
+                $"is {maxMessageBytes}; must be at least twice MaxPayloadBytes ({maxPayloadBytes}) plus 64 KiB, i.e. {smallest} or more, " +
+                "so that a payload over MaxPayloadBytes still arrives and fails with PayloadTooLarge instead of going to the error queue; " +
+                "raise MaxMessageBytes (default 8388608, 8 MiB) or lower MaxPayloadBytes.");
         }
     }
 

@@ -33,6 +33,9 @@ internal sealed partial class ResoluteEndpointConnector(
     WorkerOptions worker,
     ILogger<ResoluteEndpointConnector> logger) : IHostedService
 {
+    private const string OrchestratorMaxMessageBytesKey = ResoluteConfigurationKeys.Orchestrator + ":" + nameof(OrchestratorOptions.MaxMessageBytes);
+    private const string WorkerMaxMessageBytesKey = ResoluteConfigurationKeys.Worker + ":" + nameof(WorkerOptions.MaxMessageBytes);
+
     /// <summary>The queues this process's worker serves: the configured ones, or every queue of the registered flows.</summary>
     public IReadOnlyList<string> WorkerQueues => worker.TaskQueues.Count > 0
         ? worker.TaskQueues.Distinct(StringComparer.Ordinal).ToList()
@@ -52,6 +55,9 @@ internal sealed partial class ResoluteEndpointConnector(
 
             handles.Add(connector.ConnectReceiveEndpoint(orchestrator.QueueName, (context, e) =>
             {
+                // First: a message too large to be legal is not even deserialised (error queue, with the reason).
+                e.UseMessageSizeLimit(orchestrator.MaxMessageBytes, OrchestratorMaxMessageBytesKey);
+
                 // Transient database errors (lock timeouts, a lost connection) are retried; the message stays
                 // unacknowledged meanwhile, so nothing is lost.
                 // A reply for a run this database does not have cannot become valid by waiting: to the error queue at once.
@@ -87,6 +93,7 @@ internal sealed partial class ResoluteEndpointConnector(
 
             handles.Add(connector.ConnectReceiveEndpoint(orchestrator.QueryQueueName, (context, e) =>
             {
+                e.UseMessageSizeLimit(orchestrator.MaxMessageBytes, OrchestratorMaxMessageBytesKey);
                 e.ConfigureConsumeTopology = false;
                 e.ConfigureConsumer<FlowRunQueryConsumer>(context);
                 e.ConfigureConsumer<FlowScheduleConsumer>(context);
@@ -99,12 +106,18 @@ internal sealed partial class ResoluteEndpointConnector(
             handles.Add(connector.ConnectReceiveEndpoint(
                 new TemporaryEndpointDefinition(QueueNames.NodeCancellation),
                 DefaultEndpointNameFormatter.Instance,
-                (context, e) => e.ConfigureConsumer<NodeCancellationConsumer>(context)));
+                (context, e) =>
+                {
+                    e.UseMessageSizeLimit(worker.MaxMessageBytes, WorkerMaxMessageBytesKey);
+                    e.ConfigureConsumer<NodeCancellationConsumer>(context);
+                }));
 
             foreach (var queue in WorkerQueues)
             {
                 handles.Add(connector.ConnectReceiveEndpoint(queue, (context, e) =>
                 {
+                    e.UseMessageSizeLimit(worker.MaxMessageBytes, WorkerMaxMessageBytesKey);
+
                     // Commands are sent to the queue directly; no exchange bindings for the message type.
                     e.ConfigureConsumeTopology = false;
                     e.ConcurrentMessageLimit = worker.ConcurrentNodeLimit;

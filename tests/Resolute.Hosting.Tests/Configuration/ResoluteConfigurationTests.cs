@@ -92,6 +92,8 @@ public sealed class ResoluteConfigurationTests
     [InlineData("Resolute:Worker:ConcurrentNodeLimit", "0", "allowed: 1 or more")]
     [InlineData("Resolute:Orchestrator:TimerPollInterval", "-00:00:01", "must be positive")]
     [InlineData("Resolute:Outbox:SweepBatchSize", "0", "must be positive")]
+    [InlineData("Resolute:Worker:MaxMessageBytes", "1048576", "must be at least twice MaxPayloadBytes (1048576) plus 64 KiB, i.e. 2162688 or more")]
+    [InlineData("Resolute:Orchestrator:MaxMessageBytes", "0", "must be at least twice MaxPayloadBytes (1048576) plus 64 KiB, i.e. 2162688 or more")]
     public void A_wrong_value_fails_with_its_key_and_what_is_allowed(string key, string value, string allowed)
     {
         var error = Assert.Throws<ResoluteConfigurationException>(() => Build(r => { }, new() { [key] = value }));
@@ -116,6 +118,29 @@ public sealed class ResoluteConfigurationTests
         var port = Assert.Throws<ResoluteConfigurationException>(() => ResoluteRabbitMqConfiguratorExtensions.Options(
             null, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Resolute:RabbitMq:Port"] = "five" }).Build()));
         Assert.Contains("Resolute:RabbitMq", port.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MaxMessageBytes_binds_from_configuration_and_a_larger_MaxPayloadBytes_alone_is_refused_naming_MaxMessageBytes()
+    {
+        await using (var provider = Build(r => { }, new()
+        {
+            ["Resolute:Worker:MaxMessageBytes"] = "3000000",
+            ["Resolute:Orchestrator:MaxPayloadBytes"] = "2000000",
+            ["Resolute:Orchestrator:MaxMessageBytes"] = "5000000",
+        }))
+        {
+            Assert.Equal(8 * 1024 * 1024, new WorkerOptions().MaxMessageBytes);
+            Assert.Equal(8 * 1024 * 1024, new OrchestratorOptions().MaxMessageBytes);
+            Assert.Equal(3_000_000, provider.GetRequiredService<WorkerOptions>().MaxMessageBytes);
+            Assert.Equal(5_000_000, provider.GetRequiredService<OrchestratorOptions>().MaxMessageBytes);
+        }
+
+        // 8 MiB of payload needs more than the default 8 MiB of message: the error names the key to raise.
+        var error = Assert.Throws<ResoluteConfigurationException>(() => Build(r => { }, new() { ["Resolute:Worker:MaxPayloadBytes"] = "8388608" }));
+        Assert.Equal("Resolute:Worker:MaxMessageBytes", error.Key);
+        Assert.Contains("is 8388608; must be at least twice MaxPayloadBytes (8388608)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("raise MaxMessageBytes", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
