@@ -112,10 +112,13 @@ public sealed class OversizedMessageScenario : IAsyncLifetime
         AssertReason(refused, messageId, QueueNames.Orchestrator, "Resolute:Orchestrator:MaxMessageBytes");
         Assert.Null(await Host.Client.GetRunAsync(runId));
 
-        // Quotes: the input is just over MaxPayloadBytes as JSON and twice that once escaped inside the StartFlow message,
-        // still under the smallest MaxMessageBytes allowed, so the run fails with the in-band error.
-        var quotes = new string('"', (MaxPayloadBytes / 2) + 1);
-        var tooLarge = await Host.Client.WaitForCompletionAsync(await Host.Client.StartAsync(FlowName, quotes), Deadline);
+        // Backslashes: an input whose JSON text is just over MaxPayloadBytes and made only of characters that double once
+        // escaped inside the StartFlow message is still under the smallest MaxMessageBytes allowed, so the run fails with
+        // the in-band error. (Sent as JSON text: the client's serialiser would write a string's quotes as 6-byte \u0022.)
+        var backslashes = "\"" + new string('\\', MaxPayloadBytes) + "\"";
+        var justOverId = Guid.NewGuid();
+        await endpoint.Send(new StartFlow { RunId = justOverId, FlowName = FlowName, InputJson = backslashes, RequestedAt = DateTimeOffset.UtcNow });
+        var tooLarge = await Host.Client.WaitForCompletionAsync(justOverId, Deadline);
         Assert.Equal(RunStatus.Failed, tooLarge.Status);
         Assert.Equal(ErrorTypes.PayloadTooLarge, tooLarge.Error!.Error.Type);
 
