@@ -41,6 +41,7 @@ public static class TestFlowCatalog
         .. RateLimitFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         .. ScheduleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         new(ShutdownDrainFlow.Definition, DefaultTaskQueue),
+        new(SoakFlow.Definition, DefaultTaskQueue),
     ];
 
     /// <summary>Every task queue the test flows use.</summary>
