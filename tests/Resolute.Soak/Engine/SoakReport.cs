@@ -15,18 +15,29 @@ namespace Resolute.Soak;
 /// <param name="History">Its status and history as the engine reports them (or the saga row's state).</param>
 public sealed record SoakProblem(Guid RunId, int Index, SoakPath Path, string What, string History);
 
-/// <summary>How many idempotency keys ran once, twice, three times or more (from the execution ledger).</summary>
-/// <param name="Once">Keys executed exactly once.</param>
-/// <param name="Twice">Keys executed twice.</param>
-/// <param name="ThreeOrMore">Keys executed three times or more.</param>
-/// <param name="Most">The most executions of one key.</param>
+/// <summary>How many groups of executions (per idempotency key, or per key and attempt) ran once, twice, three times or more.</summary>
+/// <param name="Once">Groups executed exactly once.</param>
+/// <param name="Twice">Groups executed twice.</param>
+/// <param name="ThreeOrMore">Groups executed three times or more.</param>
+/// <param name="Most">The most executions of one group.</param>
 public sealed record ExecutionHistogram(int Once, int Twice, int ThreeOrMore, int Most)
 {
-    /// <summary>Counts executions per key of <paramref name="ledger"/>.</summary>
-    public static ExecutionHistogram Of(IEnumerable<ExecutionRecord> ledger)
+    /// <summary>
+    /// Counts executions per idempotency key of <paramref name="ledger"/>. The key is stable across the attempts of a node,
+    /// so a flaky node's scripted retries count here too.
+    /// </summary>
+    public static ExecutionHistogram PerKey(IEnumerable<ExecutionRecord> ledger) => Of(ledger.GroupBy(e => e.IdempotencyKey, StringComparer.Ordinal).Select(g => g.Count()));
+
+    /// <summary>
+    /// Counts executions per idempotency key and attempt: one dispatched attempt run more than once is a duplicate delivery
+    /// (at-least-once after a kill), not a retry.
+    /// </summary>
+    public static ExecutionHistogram PerAttempt(IEnumerable<ExecutionRecord> ledger) => Of(ledger.GroupBy(e => (e.IdempotencyKey, e.Attempt)).Select(g => g.Count()));
+
+    private static ExecutionHistogram Of(IEnumerable<int> counts)
     {
-        var perKey = ledger.GroupBy(e => e.IdempotencyKey, StringComparer.Ordinal).Select(g => g.Count()).ToList();
-        return new ExecutionHistogram(perKey.Count(c => c == 1), perKey.Count(c => c == 2), perKey.Count(c => c >= 3), perKey.DefaultIfEmpty(0).Max());
+        var perGroup = counts.ToList();
+        return new ExecutionHistogram(perGroup.Count(c => c == 1), perGroup.Count(c => c == 2), perGroup.Count(c => c >= 3), perGroup.DefaultIfEmpty(0).Max());
     }
 
     /// <inheritdoc />
@@ -68,8 +79,11 @@ public sealed class SoakReport
     /// <summary>Final statuses, counted.</summary>
     public IReadOnlyDictionary<RunStatus, int> Statuses { get; private init; } = new Dictionary<RunStatus, int>();
 
-    /// <summary>Executions per idempotency key, every node and compensation.</summary>
+    /// <summary>Executions per idempotency key, every node and compensation (scripted retries included).</summary>
     public ExecutionHistogram Executions { get; private init; } = new(0, 0, 0, 0);
+
+    /// <summary>Executions per idempotency key and attempt: more than one = the same attempt delivered and run again.</summary>
+    public ExecutionHistogram ExecutionsPerAttempt { get; private init; } = new(0, 0, 0, 0);
 
     /// <summary>Executions per idempotency key of the compensations alone.</summary>
     public ExecutionHistogram CompensationExecutions { get; private init; } = new(0, 0, 0, 0);
@@ -92,8 +106,14 @@ public sealed class SoakReport
     /// <summary>The faults as they happened.</summary>
     public IReadOnlyList<InjectedFault> Faults { get; private init; } = [];
 
-    /// <summary>From the end of the last fault to the last run's end; null when no run ended.</summary>
+    /// <summary>
+    /// From the end of the last fault to the last run's end; null when no run ended. Negative when every run had ended
+    /// before the last fault finished (faults run late when restarts are slow on a loaded machine).
+    /// </summary>
     public TimeSpan? Drain { get; private init; }
+
+    /// <summary>Faults that began after the last run had ended: they found nothing in flight.</summary>
+    public int FaultsAfterTheLastRun { get; private init; }
 
     /// <summary>The whole soak, from the ledger's creation to the last check.</summary>
     public TimeSpan WallTime { get; private init; }
@@ -195,8 +215,9 @@ public sealed class SoakReport
             WrongStatus = wrong,
             CompensationsRunTwice = compensatedTwice,
             Statuses = runs.Values.GroupBy(r => r.Status).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
-            Executions = ExecutionHistogram.Of(ledger),
-            CompensationExecutions = ExecutionHistogram.Of(ledger.Where(e => compensationKeys.Contains(e.IdempotencyKey))),
+            Executions = ExecutionHistogram.PerKey(ledger),
+            ExecutionsPerAttempt = ExecutionHistogram.PerAttempt(ledger),
+            CompensationExecutions = ExecutionHistogram.PerKey(ledger.Where(e => compensationKeys.Contains(e.IdempotencyKey))),
             LedgerRows = ledger.Count,
             EndEventsRedelivered = redelivered,
             RunsWithoutEndEvent = withoutEvent,
@@ -204,6 +225,7 @@ public sealed class SoakReport
             StartRetries = startRetries,
             Faults = faults,
             Drain = lastEnd is { } end && lastFault is { } fault ? end - fault : null,
+            FaultsAfterTheLastRun = lastEnd is { } last ? faults.Count(f => f.BegunAtUtc > last) : 0,
             WallTime = wallTime,
         };
     }
@@ -223,13 +245,20 @@ public sealed class SoakReport
         Figure("runs ended twice", $"{Zero(EndedTwice.Count)}");
         Figure("runs ended in the wrong status", $"{Zero(WrongStatus.Count)}");
         Figure("compensations run twice", $"{Zero(CompensationsRunTwice.Count)}");
-        Figure("node executions per idempotency key", $"{Executions} over {LedgerRows} executions");
-        Figure("  of which compensations", $"{CompensationExecutions}");
+        Figure("node executions per idempotency key", $"{Executions} over {LedgerRows} executions (retries included)");
+        Figure("  per key and attempt (2+x: run again)", $"{ExecutionsPerAttempt}");
+        Figure("  compensations per key", $"{CompensationExecutions}");
         Figure("end events redelivered (same message)", $"{EndEventsRedelivered}");
         Figure("ended runs without an end event", $"{RunsWithoutEndEvent}");
         Figure("faulted messages (error/skipped queues)", $"{(FaultedMessages.Count == 0 ? "0" : string.Join(", ", FaultedMessages.Select(f => $"{f.Key} {f.Value}")))}");
         Figure("starts retried", $"{StartRetries}");
-        Figure("time to drain (last fault -> last run end)", $"{(Drain is { } drain ? $"{drain.TotalSeconds:0.0} s" : "-")}");
+        Figure("time to drain (last fault -> last run end)", $"{Drain switch
+        {
+            null => "-",
+            { } drain when drain >= TimeSpan.Zero => $"{drain.TotalSeconds:0.0} s",
+            { } early => $"0 s: every run had ended {-early.TotalSeconds:0.0} s before the last fault finished",
+        }}");
+        Figure("faults after the last run ended", $"{FaultsAfterTheLastRun} of {Faults.Count}");
         Figure("wall time", $"{WallTime.TotalSeconds:0.0} s");
         Figure("verdict", $"{(Passed ? "PASSED" : "FAILED")}");
         foreach (var (kind, problems) in new[] { ("lost", Lost), ("ended twice", EndedTwice), ("wrong status", WrongStatus), ("compensation run twice", CompensationsRunTwice) })

@@ -11,8 +11,9 @@ namespace Resolute.Soak;
 /// <param name="Fault">The planned fault.</param>
 /// <param name="BegunAt">When it began, counted from the first run's start.</param>
 /// <param name="FinishedAt">When the process or server was back.</param>
-/// <param name="FinishedAtUtc">The same moment on the wall clock, to compare with the runs' end times.</param>
-public sealed record InjectedFault(SoakFault Fault, TimeSpan BegunAt, TimeSpan FinishedAt, DateTimeOffset FinishedAtUtc);
+/// <param name="BegunAtUtc">When it began, on the wall clock, to compare with the runs' end times.</param>
+/// <param name="FinishedAtUtc">When it finished, on the wall clock.</param>
+public sealed record InjectedFault(SoakFault Fault, TimeSpan BegunAt, TimeSpan FinishedAt, DateTimeOffset BegunAtUtc, DateTimeOffset FinishedAtUtc);
 
 /// <summary>
 /// The soak engine: on a started <see cref="SoakCluster"/>, starts the plan's runs at their moments while it injects the
@@ -116,9 +117,10 @@ public sealed class SoakRunner(SoakCluster cluster, SoakPlan plan, Action<string
             }
 
             var begun = clock.Elapsed;
+            var begunAtUtc = DateTimeOffset.UtcNow;
             say(Line($"{begun.TotalSeconds:0.0}s fault: {fault}"));
             await InjectAsync(fault, cancellationToken).ConfigureAwait(false);
-            injected.Add(new InjectedFault(fault, begun, clock.Elapsed, DateTimeOffset.UtcNow));
+            injected.Add(new InjectedFault(fault, begun, clock.Elapsed, begunAtUtc, DateTimeOffset.UtcNow));
             say(Line($"{clock.Elapsed.TotalSeconds:0.0}s   back after {(clock.Elapsed - begun).TotalSeconds:0.0}s"));
         }
 
