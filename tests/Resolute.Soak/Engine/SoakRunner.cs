@@ -28,6 +28,7 @@ public sealed class SoakRunner(SoakCluster cluster, SoakPlan plan, Action<string
 {
     private static readonly TimeSpan StartAttemptTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private readonly TaskCompletionSource[] _faultBegun = plan.Faults.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
     private int _startRetries;
 
     /// <summary>Runs the soak and returns its figures.</summary>
@@ -56,9 +57,15 @@ public sealed class SoakRunner(SoakCluster cluster, SoakPlan plan, Action<string
 
     private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Starts each run at its moment, but never before every fault planned earlier has begun: when restarts are slow and
+    /// the faults fall behind their schedule, the runs wait for them, so runs and faults interleave as the seed planned on
+    /// any machine (and the last faults still find runs in flight).
+    /// </summary>
     private async Task StartRunsAsync(Stopwatch clock, CancellationToken cancellationToken)
     {
         var starting = new List<Task>(plan.Runs.Count);
+        var faultsBefore = 0;
         foreach (var run in plan.Runs)
         {
             var wait = run.At - clock.Elapsed;
@@ -66,6 +73,12 @@ public sealed class SoakRunner(SoakCluster cluster, SoakPlan plan, Action<string
             {
                 // Pacing, not synchronisation: the plan says when each run starts.
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+
+            while (faultsBefore < plan.Faults.Count && plan.Faults[faultsBefore].At <= run.At)
+            {
+                await _faultBegun[faultsBefore].Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                faultsBefore++;
             }
 
             starting.Add(StartAsync(run, cancellationToken));
@@ -106,9 +119,28 @@ public sealed class SoakRunner(SoakCluster cluster, SoakPlan plan, Action<string
 
     private async Task<IReadOnlyList<InjectedFault>> InjectFaultsAsync(Stopwatch clock, CancellationToken cancellationToken)
     {
-        var injected = new List<InjectedFault>(plan.Faults.Count);
-        foreach (var fault in plan.Faults)
+        try
         {
+            return await InjectFaultsInOrderAsync(clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The runs waiting for a fault that will never begin stop waiting with the same error.
+            foreach (var begun in _faultBegun)
+            {
+                begun.TrySetException(e);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<InjectedFault>> InjectFaultsInOrderAsync(Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var injected = new List<InjectedFault>(plan.Faults.Count);
+        for (var i = 0; i < plan.Faults.Count; i++)
+        {
+            var fault = plan.Faults[i];
             var wait = fault.At - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
@@ -119,6 +151,7 @@ public sealed class SoakRunner(SoakCluster cluster, SoakPlan plan, Action<string
             var begun = clock.Elapsed;
             var begunAtUtc = DateTimeOffset.UtcNow;
             say(Line($"{begun.TotalSeconds:0.0}s fault: {fault}"));
+            _faultBegun[i].TrySetResult();
             await InjectAsync(fault, cancellationToken).ConfigureAwait(false);
             injected.Add(new InjectedFault(fault, begun, clock.Elapsed, begunAtUtc, DateTimeOffset.UtcNow));
             say(Line($"{clock.Elapsed.TotalSeconds:0.0}s   back after {(clock.Elapsed - begun).TotalSeconds:0.0}s"));
