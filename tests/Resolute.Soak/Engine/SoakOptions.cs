@@ -10,7 +10,7 @@ public sealed record SoakOptions
     public TimeSpan? Window { get; init; }
 
     /// <summary>
-    /// The soak's window: runs start evenly over its first 80% and faults fall between 8% and 85% of it. Default: one
+    /// The soak's window: runs start evenly over its first 80% and faults fall between 8% and 75% of it. Default: one
     /// minute per 250 runs, at least one minute.
     /// </summary>
     public TimeSpan Duration => Window ?? DefaultDuration(Runs);

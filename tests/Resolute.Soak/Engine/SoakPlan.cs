@@ -74,7 +74,7 @@ public sealed class SoakPlan
 
     /// <summary>
     /// Draws the plan. Runs start evenly over the first 80% of <see cref="SoakOptions.Duration"/>; faults fall at random
-    /// moments between 8% and 85% of it: per minute about 2 orchestrator kills, 3 worker kills, half a RabbitMQ restart
+    /// moments between 8% and 75% of it (so that runs are still started after the last fault has begun): per minute about 2 orchestrator kills, 3 worker kills, half a RabbitMQ restart
     /// and half a PostgreSQL outage, at least one of each.
     /// </summary>
     public static SoakPlan Create(SoakOptions options)
@@ -104,7 +104,7 @@ public sealed class SoakPlan
             }
         }
 
-        TimeSpan Moment() => window * (0.08 + (chaos.NextDouble() * 0.77));
+        TimeSpan Moment() => window * (0.08 + (chaos.NextDouble() * 0.67));
         TimeSpan Seconds(double from, double to) => TimeSpan.FromSeconds(Math.Round(from + (chaos.NextDouble() * (to - from)), 1));
         Add((int)Math.Round(2 * minutes), () => new SoakFault(Moment(), SoakFaultKind.KillOrchestrator, Orchestrators[chaos.Next(Orchestrators.Count)], Seconds(0.2, 3)));
         Add((int)Math.Round(3 * minutes), () => new SoakFault(Moment(), SoakFaultKind.KillWorker, SoakCluster.WorkerIds[chaos.Next(SoakCluster.WorkerIds.Count)], Seconds(0.2, 3)));
