@@ -52,3 +52,15 @@ wait_gone() {
     sleep 0.1
   done
 }
+
+# export_test_service_variables: the RESOLUTE_TEST_* variables the tests and the soak read to find the services started
+# with the values above (tests/Resolute.IntegrationTests/Infrastructure/TestEnvironment.cs).
+export_test_service_variables() {
+  local scripts; scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  export RESOLUTE_TEST_POSTGRES="Host=127.0.0.1;Port=$RESOLUTE_TEST_POSTGRES_PORT;Username=postgres;Database=postgres"
+  export RESOLUTE_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$RESOLUTE_TEST_RABBITMQ_PORT/"
+  export RESOLUTE_TEST_RABBITMQ_MANAGEMENT="http://guest:guest@127.0.0.1:$RESOLUTE_TEST_RABBITMQ_MANAGEMENT_PORT/"
+  export RESOLUTE_TEST_RABBITMQ_NODE
+  export RESOLUTE_TEST_RABBITMQ_CTL="$scripts/rabbitmq-node.sh"
+  export RESOLUTE_TEST_POSTGRES_CTL="$scripts/postgres-node.sh"
+}

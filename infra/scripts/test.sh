@@ -3,7 +3,7 @@
 #
 #   infra/scripts/test.sh [dotnet test arguments]     e.g. infra/scripts/test.sh --filter Area=Definition
 #
-# 1. installs what is missing with apt: rabbitmq-server, postgresql when no initdb is installed, and
+# 1. installs what is missing with apt (install-services.sh): rabbitmq-server, postgresql when no initdb is installed, and
 #    docker-compose (1.29, without the Docker engine it recommends: the Operations tests run `docker-compose config`);
 # 2. starts a private RabbitMQ node (management plugin on) and a throw-away PostgreSQL cluster on
 #    127.0.0.1, without systemd or Docker and apart from any system instance (rabbitmq-node.sh,
@@ -73,43 +73,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-install_missing() {
-  local missing=() lean=() t
-  [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || missing+=(rabbitmq-server)
-  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
-  # Installed without recommends: docker-compose recommends the Docker engine, which the tests do not need.
-  command -v docker-compose >/dev/null || lean+=(docker-compose)
-  local all=("${missing[@]}" "${lean[@]}")
-  if ((${#all[@]} == 0)); then
-    say "install: nothing missing"
-    return 0
-  fi
-  if [[ $(id -u) != 0 ]]; then
-    say "missing ${all[*]}, and apt-get needs root"; return 1
-  fi
-  say "installing ${all[*]} with apt-get..."
-  # apt's chatter goes to a file, shown only when it fails.
-  local apt_log; apt_log=$(mktemp)
-  # `apt-get update` only now: it costs seconds, and a fresh machine's package lists may be empty.
-  t=$(now)
-  if ! DEBIAN_FRONTEND=noninteractive apt-get update -q >"$apt_log" 2>&1; then
-    tail -n 40 "$apt_log"; rm -f "$apt_log"; say "apt-get update failed"; return 1
-  fi
-  say "apt-get update took $(elapsed "$t")s"
-  t=$(now)
-  if ((${#missing[@]} > 0)) && ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$apt_log" 2>&1; then
-    tail -n 40 "$apt_log"; rm -f "$apt_log"; say "apt-get install failed"; return 1
-  fi
-  if ((${#lean[@]} > 0)) && ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${lean[@]}" >"$apt_log" 2>&1; then
-    tail -n 40 "$apt_log"; rm -f "$apt_log"; say "apt-get install failed"; return 1
-  fi
-  rm -f "$apt_log"
-  say "installed ${all[*]} in $(elapsed "$t")s"
-}
-
 start_services() {
   local t
-  install_missing
+  "$here/install-services.sh"
   services=true
   # Leftovers of an earlier run that could not clean up (SIGKILL, power loss): same node name,
   # same ports, same directories. Removed before starting fresh.
@@ -124,13 +90,7 @@ start_services() {
   "$here/postgres-node.sh" start
   say "postgres ready in $(elapsed "$t")s (127.0.0.1:$RESOLUTE_TEST_POSTGRES_PORT)"
 
-  # Variables for the tests (read by tests/Resolute.IntegrationTests/Infrastructure/TestEnvironment.cs).
-  export RESOLUTE_TEST_POSTGRES="Host=127.0.0.1;Port=$RESOLUTE_TEST_POSTGRES_PORT;Username=postgres;Database=postgres"
-  export RESOLUTE_TEST_RABBITMQ="amqp://guest:guest@127.0.0.1:$RESOLUTE_TEST_RABBITMQ_PORT/"
-  export RESOLUTE_TEST_RABBITMQ_MANAGEMENT="http://guest:guest@127.0.0.1:$RESOLUTE_TEST_RABBITMQ_MANAGEMENT_PORT/"
-  export RESOLUTE_TEST_RABBITMQ_NODE
-  export RESOLUTE_TEST_RABBITMQ_CTL="$here/rabbitmq-node.sh"
-  export RESOLUTE_TEST_POSTGRES_CTL="$here/postgres-node.sh"
+  export_test_service_variables
 }
 
 if [[ ${RESOLUTE_SKIP_SERVICES:-} == 1 ]]; then

@@ -42,6 +42,7 @@ public static class TestFlowCatalog
         .. ScheduleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         new(ShutdownDrainFlow.Definition, DefaultTaskQueue),
         new(UpgradeFlow.Generation == 2 ? UpgradeFlow.Version2 : UpgradeFlow.Version1, DefaultTaskQueue),
+        new(SoakFlow.Definition, DefaultTaskQueue),
     ];
 
     /// <summary>

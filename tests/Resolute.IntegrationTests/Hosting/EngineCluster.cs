@@ -234,6 +234,47 @@ public abstract class EngineCluster : IAsyncLifetime
         await worker.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces the orchestrator replica named <paramref name="name"/> (started by <see cref="StartOrchestratorReplicaAsync"/>)
+    /// by a new process, killing the old one at once (SIGKILL) if it still runs; waits until the new one is ready.
+    /// </summary>
+    public async Task<TestHostProcess> RestartOrchestratorReplicaAsync(string name)
+    {
+        var old = _extraOrchestrators.Find(o => o.Name == name) ?? throw new InvalidOperationException($"No orchestrator replica '{name}' in this cluster.");
+        old.Kill();
+        await old.DisposeAsync().ConfigureAwait(false);
+        _extraOrchestrators.Remove(old);
+        var replica = await StartOrchestratorProcessAsync(name).ConfigureAwait(false);
+        _extraOrchestrators.Add(replica);
+        return replica;
+    }
+
+    /// <summary>
+    /// Replaces the worker process named <paramref name="workerId"/> (one of <see cref="Workers"/>) by a new process with
+    /// the same settings, killing the old one at once (SIGKILL) if it still runs; waits until the new one is ready.
+    /// </summary>
+    public async Task<TestHostProcess> RestartWorkerAsync(string workerId)
+    {
+        var spec = Workers.FirstOrDefault(w => w.WorkerId == workerId) ?? throw new InvalidOperationException($"No worker '{workerId}' in this cluster.");
+        var index = _workers.FindIndex(w => w.Name == workerId);
+        if (index >= 0)
+        {
+            var old = _workers[index];
+            old.Kill();
+            await old.DisposeAsync().ConfigureAwait(false);
+            _workers.RemoveAt(index);
+        }
+
+        var process = await TestHostProcess.StartAsync(workerId, WorkerArguments(spec), EnvironmentFor(workerId, null), Log, ReadyTimeout).ConfigureAwait(false);
+        _workers.Add(process);
+        return process;
+    }
+
+    /// <summary>Kills the process named <paramref name="name"/> (the orchestrator, a replica or a worker) at once (SIGKILL).</summary>
+    public void KillProcess(string name) =>
+        (new[] { _orchestrator }.Concat(_extraOrchestrators).Concat(_workers).FirstOrDefault(p => p?.Name == name)
+         ?? throw new InvalidOperationException($"No process '{name}' in this cluster.")).Kill();
+
     /// <summary>Kills the worker process named <paramref name="workerId"/> at once (SIGKILL).</summary>
     public void KillWorker(string workerId) =>
         (_workers.Find(w => w.Name == workerId) ?? throw new InvalidOperationException($"No worker '{workerId}' in this cluster.")).Kill();
