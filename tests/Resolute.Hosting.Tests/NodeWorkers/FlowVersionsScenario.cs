@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Resolute.Contracts;
 using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
 
@@ -15,10 +13,8 @@ public sealed class FlowVersionsScenario : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private readonly string _database = SqliteFiles.NewPath();
-    private readonly ConcurrentQueue<object> _replies = new();
     private readonly ConcurrentQueue<string> _ran = new();
-    private EmbeddedHost _host = null!;
+    private DirectWorkerHost _worker = null!;
 
     private Flow Version1 { get; set; } = null!;
 
@@ -28,24 +24,10 @@ public sealed class FlowVersionsScenario : IAsyncLifetime
     {
         Version1 = Flow.Create("versioned").TriggeredBy(Trigger.Manual()).Then(Recording("a", "v1")).Build();
         Version2 = Flow.Create("versioned").TriggeredBy(Trigger.Manual()).Then(Recording("a", "v2")).Then(Recording("b", "v2")).Build();
-        _host = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(Version2).AddPreviousFlowVersion(Version1).AsWorker());
-        var handle = _host.Services.GetRequiredService<IBus>().ConnectReceiveEndpoint(
-            new TemporaryEndpointDefinition("versions-replies"),
-            KebabCaseEndpointNameFormatter.Instance,
-            e =>
-            {
-                e.Handler<NodeCompleted>(c => Note(c.Message));
-                e.Handler<NodeFailed>(c => Note(c.Message));
-                e.Handler<NodeVersionUnavailable>(c => Note(c.Message));
-            });
-        await handle.Ready.WaitAsync(Deadline);
+        _worker = await DirectWorkerHost.StartAsync(r => r.AddFlow(Version2).AddPreviousFlowVersion(Version1));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        SqliteFiles.Delete(_database);
-    }
+    public async Task DisposeAsync() => await _worker.DisposeAsync();
 
     [Fact]
     public async Task Commands_of_the_current_and_the_kept_version_each_run_their_own_definitions_node()
@@ -53,9 +35,9 @@ public sealed class FlowVersionsScenario : IAsyncLifetime
         var old = Command(Version1);
         var current = Command(Version2);
 
-        await SendAsync(old);
-        await SendAsync(current);
-        await Poll.UntilAsync(() => Task.FromResult(_replies.OfType<NodeCompleted>().Count()), n => n == 2, Deadline, "both replies");
+        await _worker.SendAsync(old);
+        await _worker.SendAsync(current);
+        await Poll.UntilAsync(() => Task.FromResult(_worker.Replies.OfType<NodeCompleted>().Count()), n => n == 2, Deadline, "both replies");
 
         Assert.Equal(["a@v1", "a@v2"], _ran.Order(StringComparer.Ordinal));
     }
@@ -66,17 +48,17 @@ public sealed class FlowVersionsScenario : IAsyncLifetime
         var unknown = Command(Version1) with { FlowVersion = "00000000deadbeef" };
         var otherFlow = Command(Version1) with { FlowName = "never-deployed" };
 
-        await SendAsync(unknown);
-        await SendAsync(otherFlow);
-        var declined = await Poll.UntilAsync(() => Task.FromResult(_replies.OfType<NodeVersionUnavailable>().ToList()), d => d.Count == 2, Deadline, "two declines");
+        await _worker.SendAsync(unknown);
+        await _worker.SendAsync(otherFlow);
+        var declined = await Poll.UntilAsync(() => Task.FromResult(_worker.Replies.OfType<NodeVersionUnavailable>().ToList()), d => d.Count == 2, Deadline, "two declines");
 
         Assert.Empty(_ran);
-        Assert.Empty(_replies.OfType<NodeFailed>());
-        var version = Assert.Single(declined, d => d.ExecutionId == unknown.ExecutionId);
+        Assert.Empty(_worker.Replies.OfType<NodeFailed>());
+        var version = Assert.Single(_worker.RepliesTo<NodeVersionUnavailable>(unknown));
         Assert.Equal("00000000deadbeef", version.FlowVersion);
         Assert.Contains($"{Version2.Version} (current), {Version1.Version}", version.Reason, StringComparison.Ordinal);
         Assert.Equal(FlowRegistry.DefaultTaskQueue, version.TaskQueue);
-        Assert.Contains("no flow of that name", Assert.Single(declined, d => d.ExecutionId == otherFlow.ExecutionId).Reason, StringComparison.Ordinal);
+        Assert.Contains("no flow of that name", Assert.Single(_worker.RepliesTo<NodeVersionUnavailable>(otherFlow)).Reason, StringComparison.Ordinal);
     }
 
     private Node<int, int> Recording(string name, string version) => Node.Create<int, int>(name, (value, _) =>
@@ -99,16 +81,4 @@ public sealed class FlowVersionsScenario : IAsyncLifetime
         Timeout = TimeSpan.FromSeconds(30),
         DispatchedAt = DateTimeOffset.UtcNow,
     };
-
-    private async Task SendAsync(ExecuteNode command)
-    {
-        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(QueueNames.Address(FlowRegistry.DefaultTaskQueue));
-        await endpoint.Send(command);
-    }
-
-    private Task Note(object reply)
-    {
-        _replies.Enqueue(reply);
-        return Task.CompletedTask;
-    }
 }

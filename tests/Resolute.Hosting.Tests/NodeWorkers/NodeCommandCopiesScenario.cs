@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Resolute.Contracts;
 using Resolute.Persistence.EntityFrameworkCore.Tests.Support;
 
@@ -16,14 +13,23 @@ public sealed class NodeCommandCopiesScenario : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private readonly string _database = SqliteFiles.NewPath();
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentQueue<object> _replies = new();
     private int _executions;
     private Flow _flow = null!;
-    private EmbeddedHost? _host;
+    private DirectWorkerHost? _worker;
 
-    private EmbeddedHost Host => _host ?? throw new InvalidOperationException("StartAsync first.");
+    private DirectWorkerHost Worker => _worker ?? throw new InvalidOperationException("StartAsync first.");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _release.TrySetResult();
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync();
+        }
+    }
 
     /// <param name="concurrentNodes">How many commands the worker takes at once (1: in the order sent).</param>
     private async Task StartAsync(int concurrentNodes = 16)
@@ -35,30 +41,7 @@ public sealed class NodeCommandCopiesScenario : IAsyncLifetime
             return value * 2;
         });
         _flow = Flow.Create("copies").TriggeredBy(Trigger.Manual()).Then(gated).Build();
-        _host = await EmbeddedHost.StartAsync(_database, r => r.AddFlow(_flow).AsWorker().ConfigureWorker(o => o.ConcurrentNodeLimit = concurrentNodes));
-        var handle = _host.Services.GetRequiredService<IBus>().ConnectReceiveEndpoint(
-            new TemporaryEndpointDefinition("copies-replies"),
-            KebabCaseEndpointNameFormatter.Instance,
-            e =>
-            {
-                e.Handler<NodeCompleted>(c => Note(c.Message));
-                e.Handler<NodeFailed>(c => Note(c.Message));
-                e.Handler<NodeStarted>(c => Note(c.Message));
-            });
-        await handle.Ready.WaitAsync(Deadline);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        _release.TrySetResult();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        SqliteFiles.Delete(_database);
+        _worker = await DirectWorkerHost.StartAsync(r => r.AddFlow(_flow).ConfigureWorker(o => o.ConcurrentNodeLimit = concurrentNodes));
     }
 
     [Fact]
@@ -113,8 +96,8 @@ public sealed class NodeCommandCopiesScenario : IAsyncLifetime
 
         // One endpoint, taken in order: the expired copy was handled (and dropped) before the fresh one's reply.
         Assert.Equal(1, Volatile.Read(ref _executions));
-        Assert.DoesNotContain(_replies, r => r is NodeCompleted c && c.ExecutionId == expired.ExecutionId);
-        Assert.DoesNotContain(_replies, r => r is NodeFailed f && f.ExecutionId == expired.ExecutionId);
+        Assert.Empty(Replies<NodeCompleted>(expired));
+        Assert.Empty(Replies<NodeFailed>(expired));
     }
 
     private ExecuteNode Command(DateTimeOffset dispatchedAt) => new()
@@ -132,25 +115,7 @@ public sealed class NodeCommandCopiesScenario : IAsyncLifetime
         DispatchedAt = dispatchedAt,
     };
 
-    private async Task SendAsync(ExecuteNode command)
-    {
-        var endpoint = await Host.Services.GetRequiredService<IBus>().GetSendEndpoint(QueueNames.Address(FlowRegistry.DefaultTaskQueue));
-        await endpoint.Send(command);
-    }
+    private Task SendAsync(ExecuteNode command) => Worker.SendAsync(command);
 
-    private Task Note(object reply)
-    {
-        _replies.Enqueue(reply);
-        return Task.CompletedTask;
-    }
-
-    private List<T> Replies<T>(ExecuteNode command) => _replies.OfType<T>().Where(r => ExecutionOf(r!) == command.ExecutionId).ToList();
-
-    private static Guid ExecutionOf(object reply) => reply switch
-    {
-        NodeCompleted c => c.ExecutionId,
-        NodeFailed f => f.ExecutionId,
-        NodeStarted s => s.ExecutionId,
-        _ => Guid.Empty,
-    };
+    private List<T> Replies<T>(ExecuteNode command) => Worker.RepliesTo<T>(command);
 }

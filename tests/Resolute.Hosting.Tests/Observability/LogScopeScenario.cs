@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
@@ -48,48 +47,4 @@ public sealed class LogScopeScenario : IDisposable
     }
 
     public void Dispose() => SqliteFiles.Delete(_database);
-
-    private sealed record Entry(string Category, string Message, IReadOnlyDictionary<string, object?> Scope);
-
-    /// <summary>Keeps every entry with the values of the scopes it was written in.</summary>
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentQueue<Entry> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CapturingLogger(CapturingLoggerProvider provider, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => provider._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var scope = new Dictionary<string, object?>();
-                provider._scopes.ForEachScope(
-                    (value, values) =>
-                    {
-                        if (value is IEnumerable<KeyValuePair<string, object?>> pairs)
-                        {
-                            foreach (var (key, item) in pairs)
-                            {
-                                values[key] = item;
-                            }
-                        }
-                    },
-                    scope);
-                provider.Entries.Enqueue(new Entry(category, formatter(state, exception), scope));
-            }
-        }
-    }
 }

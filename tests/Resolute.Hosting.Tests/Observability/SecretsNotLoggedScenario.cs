@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
@@ -50,42 +49,4 @@ public sealed class SecretsNotLoggedScenario : IDisposable
 
     /// <summary>A node output carrying it back.</summary>
     public sealed record ChargeReceipt(string Text);
-
-    private sealed record Entry(LogLevel Level, string Category, string Text);
-
-    /// <summary>Keeps every entry: its message, its exception and the values of its scopes, as one text.</summary>
-    private sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
-    {
-        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
-
-        public ConcurrentQueue<Entry> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new CapturingLogger(this, categoryName);
-
-        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CapturingLogger(CapturingLoggerProvider provider, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => provider._scopes.Push(state);
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var text = new System.Text.StringBuilder(formatter(state, exception));
-                if (exception is not null)
-                {
-                    text.AppendLine().Append(exception);
-                }
-
-                provider._scopes.ForEachScope((scope, builder) => builder.AppendLine().Append(scope), text);
-                provider.Entries.Enqueue(new Entry(logLevel, category, text.ToString()));
-            }
-        }
-    }
 }
