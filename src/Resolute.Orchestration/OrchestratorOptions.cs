@@ -24,7 +24,8 @@ public sealed class OrchestratorOptions
     /// behind a backlog is neither failed nor run twice; a worker that takes the command after this limit drops it (the
     /// orchestrator has already sent another). Zero counts every deadline from the dispatch (a command still queued by
     /// then is presumed lost). Null (the default) lets the host choose: 10 minutes on a broker, whose queues keep commands
-    /// through restarts; zero on the in-memory transport, whose queues die with the process. Must not be negative.
+    /// through restarts (and on an application's own bus, whose transport the host cannot see: set zero if it is in-memory);
+    /// zero on the in-memory transport, whose queues die with the process. Must not be negative.
     /// </summary>
     public TimeSpan? QueueWaitLimit { get; set; }
 
