@@ -108,12 +108,29 @@ internal static class DurabilityProbe
         return states;
     }
 
-    /// <summary>Every run through the client (once they ended), a few at a time.</summary>
+    /// <summary>
+    /// Every run through the client (once they ended), a few at a time. After a broker restart the client's bus may still be
+    /// re-creating its response queue: a query that times out is asked again, within a deadline.
+    /// </summary>
     public static async Task<IReadOnlyList<FlowRunDescription>> GetRunsAsync(EngineCluster cluster, IReadOnlyList<Guid> runIds)
     {
+        var deadline = Stopwatch.StartNew();
         var runs = new FlowRunDescription[runIds.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, runIds.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
-            runs[i] = await cluster.Client.GetRunAsync(runIds[i], token) ?? throw new XunitException($"Run {runIds[i]} was not found."));
+        {
+            while (true)
+            {
+                try
+                {
+                    runs[i] = await cluster.Client.GetRunAsync(runIds[i], token) ?? throw new XunitException($"Run {runIds[i]} was not found.");
+                    return;
+                }
+                catch (MassTransit.RequestTimeoutException) when (deadline.Elapsed < TimeSpan.FromSeconds(90))
+                {
+                    // Asked again: the reply had no queue to come back to.
+                }
+            }
+        });
         return runs;
     }
 
