@@ -47,7 +47,8 @@ public sealed partial class ResoluteDatabaseMigrator : IHostedLifecycleService
     /// <para>
     /// Under the lock, the migrations history table is created when it is missing (<c>CREATE TABLE IF NOT EXISTS</c> or the
     /// provider's equivalent) before anything reads it, so a first start on an empty database logs no failed command. A
-    /// database that does not exist at all is created first, as EF Core's <c>MigrateAsync</c> does.
+    /// database that does not exist at all is created, as EF Core's <c>MigrateAsync</c> does: under the lock where the lock
+    /// does not need it (SQLite), before taking the lock where the lock lives in it (PostgreSQL, SQL Server).
     /// </para>
     /// </remarks>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
@@ -59,11 +60,12 @@ public sealed partial class ResoluteDatabaseMigrator : IHostedLifecycleService
         await using (scope.ConfigureAwait(false))
         {
             var dbContext = (DbContext)scope.ServiceProvider.GetRequiredService(_options.DbContextType);
-            await CreateDatabaseIfMissingAsync(dbContext, cancellationToken).ConfigureAwait(false);
-
-            var held = await provider.MigrationLock.AcquireAsync(dbContext, cancellationToken).ConfigureAwait(false);
+            var held = await AcquireLockAsync(provider.MigrationLock, dbContext, cancellationToken).ConfigureAwait(false);
             await using (held.ConfigureAwait(false))
             {
+                // Under the lock where the lock does not live in the database (SQLite's per-file gate): first opens of a new
+                // file by several migrators at once race on its journal mode.
+                await CreateDatabaseIfMissingAsync(dbContext, cancellationToken).ConfigureAwait(false);
                 var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 LogLockTaken(_options.DbContextType.Name, waited);
 
@@ -84,6 +86,31 @@ public sealed partial class ResoluteDatabaseMigrator : IHostedLifecycleService
                 return pending;
             }
         }
+    }
+
+    /// <summary>
+    /// Takes the migration lock. A lock that lives in the database (PostgreSQL's advisory lock, SQL Server's applock) cannot
+    /// be taken before the database exists: then the database is created first, and the lock taken again.
+    /// </summary>
+    private static async Task<IAsyncDisposable> AcquireLockAsync(IMigrationLock migrationLock, DbContext dbContext, CancellationToken cancellationToken)
+    {
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo failure;
+        try
+        {
+            return await migrationLock.AcquireAsync(dbContext, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception);
+        }
+
+        if (await dbContext.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            failure.Throw();
+        }
+
+        await CreateDatabaseIfMissingAsync(dbContext, cancellationToken).ConfigureAwait(false);
+        return await migrationLock.AcquireAsync(dbContext, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task CreateDatabaseIfMissingAsync(DbContext dbContext, CancellationToken cancellationToken)
