@@ -78,6 +78,7 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         using var scope = AttemptScope(_logger, command.RunId, command.FlowName, command.NodeName, command.Attempt);
         using var activity = StartSpan(command, queue);
         var attempt = new Attempt(context, queue, activity, received);
+        var claimed = false;
         try
         {
             if (await ReplayAsync(attempt).ConfigureAwait(false))
@@ -85,13 +86,18 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
                 return;
             }
 
+            claimed = true;
             await RunAsync(attempt).ConfigureAwait(false);
         }
         finally
         {
-            // An attempt that ended without a reply (the worker stopped under it, its start window had passed) is run
-            // again by the next copy of its command.
-            _replies.Forget(command.ExecutionId);
+            // An attempt this consume ran that ended without a reply (the worker stopped under it, its start window had
+            // passed) is run again by the next copy of its command. A copy that only waited leaves the running one alone.
+            if (claimed)
+            {
+                _replies.Forget(command.ExecutionId);
+            }
+
             var outcome = attempt.Outcome ?? "Interrupted";
             activity?.SetTag(ResoluteAttributes.Outcome, outcome);
             _metrics?.AttemptEnded(command.FlowName, command.NodeName, outcome, _time.GetUtcNow() - attempt.StartedAt);
