@@ -112,18 +112,22 @@ public sealed partial class OptionsDocumentationTests
     {
         var text = File.ReadAllText(Path.Combine(DocsRepository.Root, "docs", "options.md"));
         var sections = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A section runs to the next heading of any kind; only headings naming a class in backticks open a class section.
         var headings = Heading().Matches(text).ToList();
         for (var i = 0; i < headings.Count; i++)
         {
-            var start = headings[i].Index + headings[i].Length;
-            var end = i + 1 < headings.Count ? headings[i + 1].Index : text.Length;
-            sections[headings[i].Groups["name"].Value] = text[start..end];
+            if (headings[i].Groups["name"].Success)
+            {
+                var start = headings[i].Index + headings[i].Length;
+                var end = i + 1 < headings.Count ? headings[i + 1].Index : text.Length;
+                sections[headings[i].Groups["name"].Value] = text[start..end];
+            }
         }
 
         return sections;
     }
 
-    [GeneratedRegex(@"^#{2,4} `(?<name>[A-Za-z]+)`.*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^#{1,6} (?:`(?<name>[A-Za-z]+)`)?.*$", RegexOptions.Multiline)]
     private static partial Regex Heading();
 
     [GeneratedRegex(@"^\| `(?<name>[A-Z][A-Za-z]*)`", RegexOptions.Multiline)]

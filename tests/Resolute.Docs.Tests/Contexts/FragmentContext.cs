@@ -72,6 +72,18 @@ public class FragmentContext
     /// <summary>Standard processing.</summary>
     public Node<In, Out> standard { get; } = null!;
 
+    /// <summary>The seed's fulfilment example: create the order (compensated by cancelling it).</summary>
+    public Node<In, Out> createOrder { get; } = null!;
+
+    /// <summary>The seed's fulfilment example: create the invoice (compensated by voiding it).</summary>
+    public Node<In, Out> createInvoice { get; } = null!;
+
+    /// <summary>The seed's fulfilment example: create the shipment.</summary>
+    public Node<In, Out> createShipment { get; } = null!;
+
+    /// <summary>The seed's fulfilment example: tell the customer.</summary>
+    public Node<In, Out> notifyCustomer { get; } = null!;
+
     /// <summary>The seed's fetch node function.</summary>
     public Task<FetchOutput> FetchIssuesAsync(FetchInput input, NodeContext context) => throw new NotSupportedException();
 
