@@ -35,6 +35,13 @@ public static class SnippetContexts
             "Resolute.Docs.Tests.Contexts.Persistence",
         ]),
 
+        // Unit tests of a flow with Resolute.Testing: a fragment over docs/testing-flows.md's flow and its types
+        // (compiled for real in tests/Resolute.Testing.Tests/Docs), with xunit's asserts.
+        ["testing"] = new("testing", typeof(FragmentContext), [.. Application, "Resolute.Testing", "Resolute.Testing.Tests.Docs", "Xunit"]),
+
+        // A whole test file of such tests: its declarations, with the usings a test project of the page would have.
+        ["testing-file"] = new("testing-file", null, ["Resolute", "Resolute.Contracts", "Resolute.Testing", "Resolute.Testing.Tests.Docs", "Xunit"]),
+
         // A whole C# file of a console project: its own usings and declarations, nothing given.
         ["program"] = new("program", null, []),
     };
