@@ -16,7 +16,7 @@ if (HealthProbe.IsRequested(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-var flow = EnrichIssuesFlow.Build(new NodeTimeline());
+var flow = EnrichIssuesFlow.Build();
 builder.AddResolute(r => ServiceDatabase.Use(r.AddFlow(flow, EnrichIssuesFlow.TaskQueue).UseRabbitMq(), builder.Configuration));
 
 var app = builder.Build();
