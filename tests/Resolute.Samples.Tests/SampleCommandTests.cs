@@ -57,10 +57,11 @@ public sealed class SampleCommandTests
     [InlineData("ConnectionStrings:Resolute is set but Samples:Database is not", "enrich-data", "--ConnectionStrings:Resolute=Host=db")]
     public async Task Bad_arguments_or_settings_exit_2_with_a_specific_message(string message, params string[] args)
     {
-        var (code, _, error) = await RunAsync(args);
+        var (code, output, error) = await RunAsync(args);
 
         Assert.Equal(SampleCommand.Usage, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Equal("", output); // refused before anything runs
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

@@ -15,7 +15,7 @@ internal interface ISample
     /// <summary>The task queue its flow is registered on (a node may name its own).</summary>
     string TaskQueue => SampleRunner.DefaultTaskQueue;
 
-    /// <summary>Builds the flow with the given simulated work and options.</summary>
+    /// <summary>Builds the flow with the given simulated work and options; checks every option (before anything runs).</summary>
     Flow Build(SimulatedWork work, SampleArguments args);
 
     /// <summary>Starts the run(s), waits for them and prints the outcome; returns the verdict.</summary>

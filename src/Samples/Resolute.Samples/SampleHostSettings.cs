@@ -46,8 +46,8 @@ internal sealed class SampleHostSettings
     /// <summary>Reads the settings from the environment and <paramref name="hostArgs"/> (the <c>--Key:Sub=value</c> arguments).</summary>
     public static SampleHostSettings Read(string[] hostArgs, IDictionary<string, string?>? environment = null)
     {
-        var builder = new ConfigurationBuilder();
-        builder = environment is null ? (ConfigurationBuilder)builder.AddEnvironmentVariables() : (ConfigurationBuilder)builder.AddInMemoryCollection(environment);
+        IConfigurationBuilder builder = new ConfigurationBuilder();
+        builder = environment is null ? builder.AddEnvironmentVariables() : builder.AddInMemoryCollection(environment);
         var configuration = builder.AddCommandLine(hostArgs).Build();
 
         var rabbit = Blank(configuration[RabbitMqHostKey]);

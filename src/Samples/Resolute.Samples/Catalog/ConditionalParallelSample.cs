@@ -11,18 +11,15 @@ internal sealed class ConditionalParallelSample : ISample
 
     public IReadOnlyList<SampleOption> Options { get; } = [new("priority", "rush|standard", "run only an order of this priority")];
 
-    public Flow Build(SimulatedWork work, SampleArguments args) => ConditionalParallelFlow.Build(work);
+    public Flow Build(SimulatedWork work, SampleArguments args)
+    {
+        _ = Priorities(args);
+        return ConditionalParallelFlow.Build(work);
+    }
 
     public async Task<SampleVerdict> RunAsync(SampleSession session, SampleArguments args, CancellationToken cancellationToken)
     {
-        string[] priorities = args.Text("priority") switch
-        {
-            null => ["rush", "standard"],
-            "rush" => ["rush"],
-            "standard" => ["standard"],
-            var other => throw new SampleUsageException($"--priority must be rush or standard; got '{other}'."),
-        };
-
+        var priorities = Priorities(args);
         var allRight = true;
         foreach (var priority in priorities)
         {
@@ -44,4 +41,12 @@ internal sealed class ConditionalParallelSample : ISample
 
         return SampleVerdict.Expect(allRight, "each order completed through its branch: rush in parallel, standard alone");
     }
+
+    private static string[] Priorities(SampleArguments args) => args.Text("priority") switch
+    {
+        null => ["rush", "standard"],
+        "rush" => ["rush"],
+        "standard" => ["standard"],
+        var other => throw new SampleUsageException($"--priority must be rush or standard; got '{other}'."),
+    };
 }

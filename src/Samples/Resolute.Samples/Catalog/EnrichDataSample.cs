@@ -11,11 +11,15 @@ internal sealed class EnrichDataSample : ISample
 
     public IReadOnlyList<SampleOption> Options { get; } = [new("records", "N", "how many records to enrich (1 to 1000; default 3)")];
 
-    public Flow Build(SimulatedWork work, SampleArguments args) => EnrichDataFlow.Build(work);
+    public Flow Build(SimulatedWork work, SampleArguments args)
+    {
+        _ = Input(args);
+        return EnrichDataFlow.Build(work);
+    }
 
     public async Task<SampleVerdict> RunAsync(SampleSession session, SampleArguments args, CancellationToken cancellationToken)
     {
-        var run = await session.RunAsync(Name, new RecordsQuery("rec", args.Int("records", 3, 1, 1000)), "by hand", cancellationToken);
+        var run = await session.RunAsync(Name, Input(args), "by hand", cancellationToken);
         if (run.Status != RunStatus.Completed)
         {
             return SampleVerdict.Expect(false, $"the run completes (it ended {run.Status})");
@@ -29,4 +33,6 @@ internal sealed class EnrichDataSample : ISample
         session.PrintParallelStep(run, "enrich");
         return SampleVerdict.Expect(true, "completed; aggregate read jira, slack and github from the state");
     }
+
+    private static RecordsQuery Input(SampleArguments args) => new("rec", args.Int("records", 3, 1, 1000));
 }

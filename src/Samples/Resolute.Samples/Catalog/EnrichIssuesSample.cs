@@ -14,11 +14,15 @@ internal sealed class EnrichIssuesSample : ISample
     // As the distributed service registers it: the enrich nodes on enrichment-queue, the others on issues-queue.
     public string TaskQueue => EnrichIssuesFlow.TaskQueue;
 
-    public Flow Build(SimulatedWork work, SampleArguments args) => EnrichIssuesFlow.Build(work);
+    public Flow Build(SimulatedWork work, SampleArguments args)
+    {
+        _ = Input(args);
+        return EnrichIssuesFlow.Build(work);
+    }
 
     public async Task<SampleVerdict> RunAsync(SampleSession session, SampleArguments args, CancellationToken cancellationToken)
     {
-        var run = await session.RunAsync(Name, new FetchInput("RES", args.Int("issues", 5, 1, 1000)), "by hand (it is also scheduled every 4 hours)", cancellationToken);
+        var run = await session.RunAsync(Name, Input(args), "by hand (it is also scheduled every 4 hours)", cancellationToken);
         if (run.Status != RunStatus.Completed)
         {
             return SampleVerdict.Expect(false, $"the run completes (it ended {run.Status})");
@@ -35,4 +39,6 @@ internal sealed class EnrichIssuesSample : ISample
         session.PrintParallelStep(run, "enrich-sources");
         return SampleVerdict.Expect(true, "completed; every issue enriched from all three sources");
     }
+
+    private static FetchInput Input(SampleArguments args) => new("RES", args.Int("issues", 5, 1, 1000));
 }

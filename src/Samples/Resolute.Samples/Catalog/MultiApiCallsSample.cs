@@ -11,11 +11,15 @@ internal sealed class MultiApiCallsSample : ISample
 
     public IReadOnlyList<SampleOption> Options { get; } = [new("flaky-failures", "N", "attempts of flaky-api that fail before one succeeds (0 to 5; default 2)")];
 
-    public Flow Build(SimulatedWork work, SampleArguments args) => MultiApiCallsFlow.Build(work);
+    public Flow Build(SimulatedWork work, SampleArguments args)
+    {
+        _ = FlakyFailures(args);
+        return MultiApiCallsFlow.Build(work);
+    }
 
     public async Task<SampleVerdict> RunAsync(SampleSession session, SampleArguments args, CancellationToken cancellationToken)
     {
-        var failures = args.Int("flaky-failures", 2, 0, 5);
+        var failures = FlakyFailures(args);
         var run = await session.RunAsync(Name, new ApiQuery("q", failures), $"with flaky-api failing {failures} time(s)", cancellationToken);
         session.Line();
         foreach (var node in run.History.Where(e => e.NodeName == "flaky-api").OrderBy(e => e.Attempt))
@@ -37,4 +41,6 @@ internal sealed class MultiApiCallsSample : ISample
 
         return SampleVerdict.Expect(flaky.Attempt == failures + 1, $"completed; flaky-api succeeded on attempt {failures + 1}, retried by its own policy");
     }
+
+    private static int FlakyFailures(SampleArguments args) => args.Int("flaky-failures", 2, 0, 5);
 }

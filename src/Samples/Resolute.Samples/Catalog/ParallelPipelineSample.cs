@@ -11,11 +11,15 @@ internal sealed class ParallelPipelineSample : ISample
 
     public IReadOnlyList<SampleOption> Options { get; } = [new("items", "N", "how many items to fetch (1 to 1000; default 6)")];
 
-    public Flow Build(SimulatedWork work, SampleArguments args) => ParallelPipelineFlow.Build(work);
+    public Flow Build(SimulatedWork work, SampleArguments args)
+    {
+        _ = Input(args);
+        return ParallelPipelineFlow.Build(work);
+    }
 
     public async Task<SampleVerdict> RunAsync(SampleSession session, SampleArguments args, CancellationToken cancellationToken)
     {
-        var run = await session.RunAsync(Name, new PipelineInput(args.Int("items", 6, 1, 1000)), "by hand", cancellationToken);
+        var run = await session.RunAsync(Name, Input(args), "by hand", cancellationToken);
         if (run.Status != RunStatus.Completed)
         {
             return SampleVerdict.Expect(false, $"the run completes (it ended {run.Status})");
@@ -27,4 +31,6 @@ internal sealed class ParallelPipelineSample : ISample
         session.PrintParallelStep(run, ParallelPipelineFlow.ParallelStep);
         return SampleVerdict.Expect(true, "completed; aggregate ran after all three processors");
     }
+
+    private static PipelineInput Input(SampleArguments args) => new(args.Int("items", 6, 1, 1000));
 }
