@@ -1,0 +1,17 @@
+using Resolute.Contracts;
+
+namespace Resolute.Cli.Connection;
+
+/// <summary>Reads runs by asking the orchestrator over the broker.</summary>
+internal sealed class BrokerRunReader(IBrokerSession session) : IRunReader
+{
+    /// <inheritdoc />
+    public string Source => $"the orchestrator via RabbitMQ at {session.Address}";
+
+    /// <inheritdoc />
+    public async Task<FlowRunSnapshot?> GetRunAsync(Guid runId, CancellationToken cancellationToken) =>
+        (await session.Client.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Snapshot;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => session.DisposeAsync();
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Resolute.Cli.Connection;
+
+/// <summary>Reads durations written as <c>10</c> (seconds), <c>10s</c>, <c>500ms</c>, <c>2m</c> or <c>1h</c>.</summary>
+internal static class DurationParser
+{
+    /// <summary>The accepted forms, for error messages.</summary>
+    public const string Forms = "a number of seconds or a number with ms, s, m or h, e.g. 10s, 500ms, 2m";
+
+    /// <summary>Parses <paramref name="text"/>; false when it is not a positive duration.</summary>
+    public static bool TryParse(string? text, out TimeSpan value)
+    {
+        value = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var trimmed = text.Trim();
+        var (number, unit) = trimmed.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (trimmed[..^2], 0.001)
+            : trimmed.EndsWith('s') || trimmed.EndsWith('S') ? (trimmed[..^1], 1.0)
+            : trimmed.EndsWith('m') || trimmed.EndsWith('M') ? (trimmed[..^1], 60.0)
+            : trimmed.EndsWith('h') || trimmed.EndsWith('H') ? (trimmed[..^1], 3600.0)
+            : (trimmed, 1.0);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || double.IsInfinity(amount))
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromSeconds(amount * unit);
+        return true;
+    }
+}
