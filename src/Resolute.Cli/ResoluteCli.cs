@@ -20,8 +20,11 @@ internal static class ResoluteCli
         root.Options.Add(cli.Output);
         root.Subcommands.Add(StartCommand.Create(cli));
         root.Subcommands.Add(StatusCommand.Create(cli));
+        root.Subcommands.Add(RunsCommand.Create(cli));
+        root.Subcommands.Add(WatchCommand.Create(cli));
         root.Subcommands.Add(HistoryCommand.Create(cli));
         root.Subcommands.Add(CancelCommand.Create(cli));
+        root.Subcommands.Add(FlowsCommand.Create(cli));
         root.Subcommands.Add(SchedulesCommand.Create(cli));
         return root;
     }

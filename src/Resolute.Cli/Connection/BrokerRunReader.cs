@@ -1,3 +1,4 @@
+using Resolute.Client;
 using Resolute.Contracts;
 
 namespace Resolute.Cli.Connection;
@@ -11,6 +12,10 @@ internal sealed class BrokerRunReader(IBrokerSession session) : IRunReader
     /// <inheritdoc />
     public async Task<FlowRunSnapshot?> GetRunAsync(Guid runId, CancellationToken cancellationToken) =>
         (await session.Client.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Snapshot;
+
+    /// <inheritdoc />
+    public Task<FlowRunPage> ListRunsAsync(FlowRunQuery query, CancellationToken cancellationToken) =>
+        session.Client.ListRunsAsync(query, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => session.DisposeAsync();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Resolute.Client;
 using Resolute.Contracts;
 using Resolute.Orchestration.Runs;
 using Resolute.Persistence.EntityFrameworkCore;
@@ -23,6 +24,10 @@ internal sealed class DatabaseRunReader(ResoluteDbContext db, string where) : IR
         var history = await db.NodeExecutions.AsNoTracking().Where(e => e.RunId == runId).ToListAsync(cancellationToken).ConfigureAwait(false);
         return FlowRunSnapshots.From(run, history);
     }
+
+    /// <inheritdoc />
+    public Task<FlowRunPage> ListRunsAsync(FlowRunQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Listing runs from the database arrives with FlowRunQueries on main.");
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => db.DisposeAsync();

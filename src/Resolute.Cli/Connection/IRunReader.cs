@@ -1,3 +1,4 @@
+using Resolute.Client;
 using Resolute.Contracts;
 
 namespace Resolute.Cli.Connection;
@@ -10,6 +11,9 @@ internal interface IRunReader : IAsyncDisposable
 
     /// <summary>The run, or null when there is no such run.</summary>
     Task<FlowRunSnapshot?> GetRunAsync(Guid runId, CancellationToken cancellationToken);
+
+    /// <summary>One page of runs, newest first.</summary>
+    Task<FlowRunPage> ListRunsAsync(FlowRunQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>Opens the saga database for the read commands (<c>--db</c>).</summary>

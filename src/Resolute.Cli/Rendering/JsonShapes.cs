@@ -98,3 +98,67 @@ internal sealed record ScheduleJson(string FlowName, bool Paused, bool HasBuffer
 
 /// <summary>One cron trigger of a schedule.</summary>
 internal sealed record ScheduleTriggerJson(string Cron, string QuartzCron, string TimeZone, string Overlap, string Misfire);
+
+/// <summary>One page of <c>runs</c>.</summary>
+internal sealed record RunListJson(IReadOnlyList<RunSummaryJson> Runs, string? NextPageToken);
+
+/// <summary>One run in <c>runs</c>.</summary>
+internal sealed record RunSummaryJson(
+    Guid RunId,
+    string FlowName,
+    string FlowVersion,
+    RunStatus Status,
+    string? CurrentStep,
+    string? ErrorSummary,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? EndedAt)
+{
+    public static RunSummaryJson From(FlowRunSummary run) =>
+        new(run.RunId, run.FlowName, run.FlowVersion, run.Status, run.CurrentStep, run.ErrorSummary, run.CreatedAt, run.UpdatedAt, run.EndedAt);
+}
+
+/// <summary>One flow in <c>flows</c>.</summary>
+internal sealed record FlowJson(string Name, string Version, IReadOnlyList<string> Triggers, string TaskQueue, IReadOnlyList<string> PreviousVersions, string Plan, IReadOnlyList<FlowStepJson> Steps)
+{
+    public static FlowJson From(FlowDescription flow) =>
+        new(flow.Name, flow.Version, flow.Triggers, flow.TaskQueue, flow.PreviousVersions, flow.Plan, [.. flow.Steps.Select(FlowStepJson.From)]);
+}
+
+/// <summary>One step of a flow's plan; <c>kind</c> is node, parallel or when.</summary>
+internal sealed record FlowStepJson(string Name, string Kind, IReadOnlyList<FlowNodeJson> Nodes, IReadOnlyList<FlowStepJson> Then, IReadOnlyList<FlowStepJson> Else)
+{
+    public static FlowStepJson From(FlowStepDescription step) =>
+        new(step.Name, step.Kind, [.. step.Nodes.Select(FlowNodeJson.From)], [.. step.Then.Select(From)], [.. step.Else.Select(From)]);
+}
+
+/// <summary>One node of a step.</summary>
+internal sealed record FlowNodeJson(string Name, string OutputKey, string TaskQueue, double? TimeoutMs, int MaxAttempts, string? RateLimit, string? Compensation, bool ContinueOnError)
+{
+    public static FlowNodeJson From(FlowNodeDescription node) =>
+        new(node.Name, node.OutputKey, node.TaskQueue, node.Timeout?.TotalMilliseconds, node.MaxAttempts, node.RateLimit, node.Compensation, node.ContinueOnError);
+}
+
+/// <summary>One line of <c>watch --output json</c>: one event of the run (the first is a Snapshot, with <c>run</c> set when the run exists).</summary>
+internal sealed record WatchEventJson(
+    FlowRunEventKind Kind,
+    Guid RunId,
+    string FlowName,
+    DateTimeOffset At,
+    string? Step,
+    string? Node,
+    int Attempt,
+    bool IsCompensation,
+    string? ForNode,
+    Guid? ExecutionId,
+    RunStatus? Status,
+    string? ErrorType,
+    string? ErrorMessage,
+    bool WillRetry,
+    DateTimeOffset? NextAttemptAt,
+    RunJson? Run)
+{
+    public static WatchEventJson From(FlowRunEvent e) => new(
+        e.Kind, e.RunId, e.FlowName, e.At, e.StepName, e.NodeName, e.Attempt, e.IsCompensation, e.ForNode, e.ExecutionId, e.Status,
+        e.Error?.Type, e.Error?.Message, e.WillRetry, e.NextAttemptAt, e.Snapshot is null ? null : RunJson.From(e.Snapshot.Snapshot));
+}
