@@ -93,6 +93,46 @@ public sealed class BusFlowClient : IFlowClient
     }
 
     /// <inheritdoc />
+    public async Task<FlowRunPage> ListRunsAsync(FlowRunQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new FlowRunQuery();
+        if (query.Limit is < 1 or > ListFlowRuns.MaximumLimit)
+        {
+            throw new ArgumentException($"Limit {query.Limit} is out of range: ask for 1 to {ListFlowRuns.MaximumLimit} runs a page and follow NextPageToken for more.", nameof(query));
+        }
+
+        var client = _bus.CreateRequestClient<ListFlowRuns>(QueueNames.Address(_options.QueryQueueName), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
+        var response = await client.GetResponse<FlowRunList, ListFlowRunsRejected>(new ListFlowRuns
+        {
+            FlowName = query.FlowName,
+            Statuses = query.Statuses,
+            CreatedFrom = query.Since,
+            CreatedBefore = query.Until,
+            Limit = query.Limit,
+            ContinuationToken = query.PageToken,
+        }, cancellationToken).ConfigureAwait(false);
+        if (response.Is(out Response<FlowRunList>? list))
+        {
+            return new FlowRunPage(list!.Message.Runs, list.Message.ContinuationToken);
+        }
+
+        response.Is(out Response<ListFlowRunsRejected>? rejected);
+        throw new ArgumentException(rejected!.Message.Reason, nameof(query));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FlowDescription>> GetFlowsAsync(CancellationToken cancellationToken = default)
+    {
+        var client = _bus.CreateRequestClient<GetFlows>(QueueNames.Address(_options.QueryQueueName), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
+        var response = await client.GetResponse<FlowList>(new GetFlows(), cancellationToken).ConfigureAwait(false);
+        return response.Message.Flows;
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<FlowRunEvent> WatchAsync(Guid runId, CancellationToken cancellationToken = default) =>
+        FlowRunWatch.RunAsync(_bus, this, _time, runId, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<CancelFlowRunResult> CancelAsync(Guid runId, string? reason = null, CancellationToken cancellationToken = default)
     {
         var requestId = NewId.NextGuid();

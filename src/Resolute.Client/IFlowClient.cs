@@ -42,6 +42,28 @@ public interface IFlowClient
     /// and the next <paramref name="nextFireTimes"/> fire times.
     /// </summary>
     Task<IReadOnlyList<FlowScheduleStatus>> GetSchedulesAsync(string? flowName = null, int nextFireTimes = 5, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of runs, newest first, filtered by flow, status and creation time (<paramref name="query"/>; every run when
+    /// null). Read from an index of the run table, so a page costs the same however many runs are stored; follow
+    /// <see cref="FlowRunPage.NextPageToken"/> for the next page.
+    /// </summary>
+    /// <exception cref="ArgumentException">The limit is out of range (1 to 1,000) or the page token is not one a listing returned.</exception>
+    Task<FlowRunPage> ListRunsAsync(FlowRunQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The flows the orchestrators have registered (current versions), with their triggers and plans, by name.</summary>
+    Task<IReadOnlyList<FlowDescription>> GetFlowsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Follows a run as it goes. Subscribes to the run events first, then yields a <see cref="FlowRunEventKind.Snapshot"/>
+    /// of the run as stored (null when it does not exist yet), then the run's events as they arrive — node dispatched,
+    /// started, completed, failed, retries, compensations — and ends after the event that ends the run (or right after a
+    /// snapshot of a run that has already ended). Events of different nodes may arrive out of order; key attempts by
+    /// <see cref="FlowRunEvent.ExecutionId"/>. Each watch has its own temporary queue that receives the events of every
+    /// run and keeps this run's, so it suits a person or a test following a run, not thousands of watchers.
+    /// Stop it with <paramref name="cancellationToken"/> or by leaving the loop.
+    /// </summary>
+    IAsyncEnumerable<FlowRunEvent> WatchAsync(Guid runId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Options of one <see cref="IFlowClient.StartAsync"/> call.</summary>

@@ -64,6 +64,14 @@ public sealed class OrchestratorOptions
     /// </summary>
     public bool UseTransactionalOutbox { get; set; } = true;
 
+    /// <summary>
+    /// Whether the saga publishes the node lifecycle events <c>FlowRunNodeDispatched</c> and <c>FlowRunNodeCompleted</c>
+    /// (default true), which <c>IFlowClient.WatchAsync</c> and the <c>resolute watch</c> command follow. False saves two
+    /// messages per node attempt; runs are unaffected, and a watcher then sees only run-level events and failures.
+    /// Workers publish <c>FlowRunNodeStarted</c> under their own <c>WorkerOptions.PublishNodeEvents</c>.
+    /// </summary>
+    public bool PublishNodeEvents { get; set; } = true;
+
     /// <summary>Checks the timer settings; called by <c>AddResolute</c> and the timer loop.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="TimerPollInterval"/> is zero or negative, or <see cref="QueueWaitLimit"/> is negative.</exception>
     public void Validate()

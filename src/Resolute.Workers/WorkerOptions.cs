@@ -37,6 +37,13 @@ public sealed class WorkerOptions
     public long RememberedReplyBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Whether the worker publishes <c>FlowRunNodeStarted</c> when it starts an attempt (default true), the node lifecycle
+    /// event that <c>IFlowClient.WatchAsync</c> and <c>resolute watch</c> show as "running". False saves one message per
+    /// attempt; runs are unaffected.
+    /// </summary>
+    public bool PublishNodeEvents { get; set; } = true;
+
+    /// <summary>
     /// How long a stopping process (SIGTERM, <c>StopApplication</c>) lets the node executions it has already begun run
     /// on. A node that finishes within it completes normally: its reply is sent and its command acknowledged. A node
     /// still running at the deadline sees <see cref="NodeContext.CancellationToken"/> fire; its command is not failed but

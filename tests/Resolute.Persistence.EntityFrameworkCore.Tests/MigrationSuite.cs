@@ -16,7 +16,7 @@ namespace Resolute.Persistence.EntityFrameworkCore.Tests;
 public abstract class MigrationSuite<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
     where TDatabase : DatabaseProviderFixture
 {
-    private static readonly string[] Migrations = ["InitialCreate", "AddOutboxAndInbox", "NodeExecutionHistory", "RateLimiters", "QuartzSchedulerTables"];
+    private static readonly string[] Migrations = ["InitialCreate", "AddOutboxAndInbox", "NodeExecutionHistory", "RateLimiters", "QuartzSchedulerTables", "RunListingIndexes"];
 
     private static readonly string[] FlowRunColumns =
     [

@@ -132,6 +132,9 @@ public sealed record FlowRunNodeFailed
     /// <summary>The attempt that failed.</summary>
     public required int Attempt { get; init; }
 
+    /// <summary>The attempt's id (as in <see cref="FlowRunNodeDispatched"/>); null for a node that failed before it was dispatched.</summary>
+    public Guid? ExecutionId { get; init; }
+
     /// <summary>True for a compensation node.</summary>
     public bool IsCompensation { get; init; }
 

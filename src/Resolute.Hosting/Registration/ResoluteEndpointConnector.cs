@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
 using Resolute.Orchestration;
+using Resolute.Orchestration.Flows;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Schedules;
@@ -97,6 +98,7 @@ internal sealed partial class ResoluteEndpointConnector(
                 e.ConfigureConsumeTopology = false;
                 e.ConfigureConsumer<FlowRunQueryConsumer>(context);
                 e.ConfigureConsumer<FlowScheduleConsumer>(context);
+                e.ConfigureConsumer<FlowQueryConsumer>(context);
             }));
         }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Resolute.Client;
 using Resolute.Orchestration;
 using Resolute.Orchestration.Decisions;
+using Resolute.Orchestration.Flows;
 using Resolute.Orchestration.Runs;
 using Resolute.Orchestration.Sagas;
 using Resolute.Orchestration.Schedules;
@@ -124,6 +125,7 @@ internal static class ResoluteRegistration
             saga.ExcludeFromConfigureEndpoints();
             x.AddConsumer<FlowRunQueryConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<FlowScheduleConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<FlowQueryConsumer>().ExcludeFromConfigureEndpoints();
         }
 
         if (roles.HasFlag(ResoluteRoles.Worker))

@@ -31,6 +31,7 @@ internal static class AttemptFailures
             StepName = attempt.StepName,
             NodeName = attempt.NodeName,
             Attempt = attempt.Attempt,
+            ExecutionId = attempt.ExecutionId,
             IsCompensation = attempt.IsCompensation,
             Error = failure.Error,
             WillRetry = mayRetry,

@@ -182,6 +182,23 @@ public sealed class FlowRunDecider
             StepJoin.Completed(turn, attempt, node, message, output);
         }
 
+        if (_options.PublishNodeEvents)
+        {
+            turn.Publish(new FlowRunNodeCompleted
+            {
+                RunId = turn.State.RunId,
+                FlowName = turn.State.FlowName,
+                StepName = attempt.StepName,
+                NodeName = attempt.NodeName,
+                Attempt = attempt.Attempt,
+                ExecutionId = attempt.ExecutionId,
+                IsCompensation = attempt.IsCompensation,
+                WorkerId = message.WorkerId,
+                StartedAt = message.StartedAt,
+                CompletedAt = message.CompletedAt,
+            });
+        }
+
         return Finish(turn, run);
     }
 

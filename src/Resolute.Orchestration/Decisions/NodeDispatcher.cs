@@ -163,7 +163,24 @@ internal static class NodeDispatcher
         }
 
         var state = turn.State;
-        turn.Decision.Dispatches.Add(new NodeDispatch(turn.RegisteredFlow!.QueueOf(node), new ExecuteNode
+        var queue = turn.RegisteredFlow!.QueueOf(node);
+        if (turn.Options.PublishNodeEvents)
+        {
+            turn.Publish(new FlowRunNodeDispatched
+            {
+                RunId = state.RunId,
+                FlowName = state.FlowName,
+                StepName = attempt.StepName,
+                NodeName = node.Name,
+                Attempt = attempt.Attempt,
+                ExecutionId = attempt.ExecutionId,
+                IsCompensation = attempt.IsCompensation,
+                TaskQueue = queue,
+                DispatchedAt = turn.Now,
+            });
+        }
+
+        turn.Decision.Dispatches.Add(new NodeDispatch(queue, new ExecuteNode
         {
             RunId = state.RunId,
             ExecutionId = attempt.ExecutionId,

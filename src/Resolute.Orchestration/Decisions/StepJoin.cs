@@ -57,6 +57,7 @@ internal static class StepJoin
             StepName = stepName,
             NodeName = node.Name,
             Attempt = 1,
+            ExecutionId = attempt.ExecutionId,
             Error = error,
             ContinuesRun = true,
             FailedAt = turn.Now,

@@ -49,6 +49,10 @@ public sealed class FlowRunConfiguration : IEntityTypeConfiguration<FlowRun>
         // The timer sweep looks for due runs; operators list runs of a flow by state.
         builder.HasIndex(x => x.NextWakeAt).HasDatabaseName("ix_resolute_flow_runs_next_wake_at");
         builder.HasIndex(x => new { x.FlowName, x.CurrentState }).HasDatabaseName("ix_resolute_flow_runs_flow_name_current_state");
+
+        // Run listings (FlowRunQueries.ListRunsAsync): newest first, of every flow or of one, paged by (created_at, id).
+        builder.HasIndex(x => new { x.CreatedAt, x.CorrelationId }).HasDatabaseName("ix_resolute_flow_runs_created_at");
+        builder.HasIndex(x => new { x.FlowName, x.CreatedAt, x.CorrelationId }).HasDatabaseName("ix_resolute_flow_runs_flow_name_created_at");
     }
 }
 

@@ -14,6 +14,8 @@ namespace Resolute.Persistence.EntityFrameworkCore.Outbox;
 /// </summary>
 public sealed class TransactionalOutboxEmitter : IFlowRunEmitter
 {
+    private static readonly TimeSpan OneMicrosecond = TimeSpan.FromMicroseconds(1);
+
     private readonly TimeProvider _time;
 
     /// <summary>Creates the emitter.</summary>
@@ -44,16 +46,21 @@ public sealed class TransactionalOutboxEmitter : IFlowRunEmitter
         // Absent when the endpoint has no OutboxDeliveryFilter: the rows then wait for the sweeper.
         context.TryGetPayload<OutboxBatch>(out var batch);
         var runId = context is SagaConsumeContext<FlowRun> saga ? saga.Saga.CorrelationId : context.CorrelationId ?? Guid.Empty;
-        var now = _time.GetUtcNow();
+        // Rows are delivered in (created_at, id) order. Ids of one batch need not sort as they were made, so each row is
+        // a microsecond (the coarsest precision of the three databases) after the one before: a transition's messages
+        // leave in the order it emitted them (a compensation's completion before the run's end, for one).
+        var at = _time.GetUtcNow();
 
         foreach (var dispatch in decision.Dispatches)
         {
-            Add(db, batch, runId, now, OutboxMessageKind.Send, dispatch.TaskQueue, dispatch.Command, dispatch.Command.GetType());
+            Add(db, batch, runId, at, OutboxMessageKind.Send, dispatch.TaskQueue, dispatch.Command, dispatch.Command.GetType());
+            at += OneMicrosecond;
         }
 
         foreach (var runEvent in decision.Events)
         {
-            Add(db, batch, runId, now, OutboxMessageKind.Publish, null, runEvent, runEvent.GetType());
+            Add(db, batch, runId, at, OutboxMessageKind.Publish, null, runEvent, runEvent.GetType());
+            at += OneMicrosecond;
         }
 
         return Task.CompletedTask;

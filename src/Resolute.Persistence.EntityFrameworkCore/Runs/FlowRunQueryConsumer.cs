@@ -1,23 +1,20 @@
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Resolute.Contracts;
-using Resolute.Orchestration.Runs;
 
 namespace Resolute.Persistence.EntityFrameworkCore.Runs;
 
 /// <summary>
-/// Answers <see cref="GetFlowRun"/> from the database without locking, on its own queue, so status reads never wait
-/// behind the saga's writes.
+/// Answers <see cref="GetFlowRun"/> and <see cref="ListFlowRuns"/> from the database without locking
+/// (<see cref="FlowRunQueries"/>), on its own queue, so status reads never wait behind the saga's writes.
 /// </summary>
-public sealed class FlowRunQueryConsumer : IConsumer<GetFlowRun>
+public sealed class FlowRunQueryConsumer : IConsumer<GetFlowRun>, IConsumer<ListFlowRuns>
 {
-    private readonly ResoluteDbContext _db;
+    private readonly FlowRunQueries _queries;
 
     /// <summary>Created per message.</summary>
     public FlowRunQueryConsumer(ResoluteDbContext db)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        _db = db;
+        _queries = new FlowRunQueries(db);
     }
 
     /// <inheritdoc />
@@ -25,19 +22,32 @@ public sealed class FlowRunQueryConsumer : IConsumer<GetFlowRun>
     {
         ArgumentNullException.ThrowIfNull(context);
         var runId = context.Message.RunId;
-        var run = await _db.Set<FlowRun>().AsNoTracking()
-            .FirstOrDefaultAsync(r => r.CorrelationId == runId, context.CancellationToken)
-            .ConfigureAwait(false);
-        if (run is null)
+        if (await _queries.GetRunAsync(runId, context.CancellationToken).ConfigureAwait(false) is { } snapshot)
+        {
+            await context.RespondAsync(snapshot).ConfigureAwait(false);
+        }
+        else
         {
             await context.RespondAsync(new FlowRunNotFound { RunId = runId }).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<ListFlowRuns> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        FlowRunList page;
+        try
+        {
+            page = await _queries.ListRunsAsync(context.Message, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            // A request the caller can fix: answered, not retried or dead-lettered.
+            await context.RespondAsync(new ListFlowRunsRejected { Reason = e.Message }).ConfigureAwait(false);
             return;
         }
 
-        var history = await _db.NodeExecutions.AsNoTracking()
-            .Where(e => e.RunId == runId)
-            .ToListAsync(context.CancellationToken)
-            .ConfigureAwait(false);
-        await context.RespondAsync(FlowRunSnapshots.From(run, history)).ConfigureAwait(false);
+        await context.RespondAsync(page).ConfigureAwait(false);
     }
 }

@@ -97,8 +97,14 @@ namespace Resolute.Persistence.Sqlite.Migrations
                     b.HasIndex("NextWakeAt")
                         .HasDatabaseName("ix_resolute_flow_runs_next_wake_at");
 
+                    b.HasIndex("CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_resolute_flow_runs_created_at");
+
                     b.HasIndex("FlowName", "CurrentState")
                         .HasDatabaseName("ix_resolute_flow_runs_flow_name_current_state");
+
+                    b.HasIndex("FlowName", "CreatedAt", "CorrelationId")
+                        .HasDatabaseName("ix_resolute_flow_runs_flow_name_created_at");
 
                     b.ToTable("resolute_flow_runs", (string)null);
                 });

@@ -223,6 +223,23 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             }, context.CancellationToken).ConfigureAwait(false);
         }
 
+        if (_options.PublishNodeEvents)
+        {
+            // For watchers (IFlowClient.WatchAsync); the orchestrator does not consume it.
+            await context.Publish(new FlowRunNodeStarted
+            {
+                RunId = command.RunId,
+                FlowName = command.FlowName,
+                StepName = command.StepName,
+                NodeName = command.NodeName,
+                Attempt = command.Attempt,
+                ExecutionId = command.ExecutionId,
+                IsCompensation = command.IsCompensation,
+                WorkerId = _options.WorkerId,
+                StartedAt = attempt.StartedAt,
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
+
         object? output;
         try
         {
