@@ -34,7 +34,8 @@ internal static class ResoluteCli
     {
         ArgumentNullException.ThrowIfNull(cli);
         var root = Build(cli);
-        var parse = root.Parse(args);
+        // No response files: "@file" is how --input names a file, and must reach the option as written.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             // One line, the first problem, and where to read more: usage errors are exit code 2, not the parser's 1.

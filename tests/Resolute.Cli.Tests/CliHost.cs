@@ -52,15 +52,23 @@ public sealed class CliHost : IAsyncLifetime
         }
     }
 
-    /// <summary>Runs one command line against the embedded host.</summary>
-    public Task<CliResult> RunAsync(params string[] args) => RunAsync(new EmbeddedConnector(Client), args);
+    /// <summary>Runs one command line against the embedded host; the console is a plain one, as when output is redirected.</summary>
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(new EmbeddedConnector(Client), args, ansi: false);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>, on a console that takes ANSI sequences, as a terminal does.</summary>
+    public Task<CliResult> RunOnTerminalAsync(params string[] args) => RunAsync(new EmbeddedConnector(Client), args, ansi: true);
 
     /// <summary>Runs one command line with the production RabbitMQ connector (for the cannot-connect cases).</summary>
-    public static Task<CliResult> RunWithRabbitMqAsync(params string[] args) => RunAsync(new RabbitMqBrokerConnector(), args);
+    public static Task<CliResult> RunWithRabbitMqAsync(params string[] args) => RunAsync(new RabbitMqBrokerConnector(), args, ansi: false);
 
-    private static async Task<CliResult> RunAsync(IBrokerConnector connector, string[] args)
+    private static async Task<CliResult> RunAsync(IBrokerConnector connector, string[] args, bool ansi)
     {
         var console = new TestConsole().Width(160);
+        if (ansi)
+        {
+            console.SupportsAnsi(true).Interactive().EmitAnsiSequences();
+        }
+
         var error = new StringWriter();
         // No variables from the machine running the tests: RESOLUTE_RABBITMQ there must not change what a test sees.
         var context = new CliContext(console, error, connector, new DatabaseRunReaderFactory(), _ => null, TimeProvider.System);

@@ -101,11 +101,7 @@ internal static class FlowsCommand
 
     private static string NodeLabel(FlowNodeDescription node)
     {
-        var facts = new List<string> { $"→ {node.OutputKey}", $"queue {node.TaskQueue}", string.Create(CultureInfo.InvariantCulture, $"attempts {node.MaxAttempts}") };
-        if (node.Timeout is { } timeout)
-        {
-            facts.Add($"timeout {Styles.Duration(timeout)}");
-        }
+        var facts = new List<string> { $"→ {node.OutputKey}", $"queue {node.TaskQueue}", string.Create(CultureInfo.InvariantCulture, $"attempts {(node.MaximumAttempts == 0 ? "unlimited" : node.MaximumAttempts)}"), $"timeout {Styles.Duration(node.Timeout)}" };
 
         if (node.RateLimit is not null)
         {

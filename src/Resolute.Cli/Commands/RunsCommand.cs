@@ -76,7 +76,17 @@ internal static class RunsCommand
             var reader = await cli.OpenReaderAsync(parse, cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var page = await reader.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
+                FlowRunPage page;
+                try
+                {
+                    page = await reader.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ArgumentException e) when (query.PageToken is not null)
+                {
+                    // The only argument the listing can refuse once --limit is checked: a page token it did not hand out.
+                    throw new CliException(ExitCodes.Usage, $"--page-token is not one a run listing printed: {Failures.OneLine(e.Message)}", e);
+                }
+
                 if (cli.IsJson(parse))
                 {
                     cli.WriteJson(new RunListJson([.. page.Runs.Select(RunSummaryJson.From)], page.NextPageToken));

@@ -47,6 +47,12 @@ internal static class WatchCommand
                     throw new CliException(ExitCodes.Failed, $"the watch of run {id} ended before the run did (connection to RabbitMQ at {session.Address} lost?); 'resolute status {id}' shows where it is");
                 }
 
+                if (view.Status != RunStatus.Completed && view.Error is { NodeName: null })
+                {
+                    // The end event carries the error, not where it happened; the stored run has both.
+                    view.UseError((await session.Client.GetRunAsync(id, cancellationToken).ConfigureAwait(false))?.Error);
+                }
+
                 if (!cli.IsJson(parse))
                 {
                     var took = view.CreatedAt is { } created && view.EndedAt is { } ended ? $" after {Styles.Duration(ended - created)}" : "";
@@ -108,8 +114,9 @@ internal static class WatchCommand
         {
             await Consume(_ => { }).ConfigureAwait(false);
         }
-        else
+        else if (cli.Console.Profile.Capabilities is { Ansi: true, Interactive: true })
         {
+            // A terminal: one table redrawn in place as events arrive.
             var placeholder = new LiveRunView(id, null);
             await cli.Console.Live(placeholder.Render(cli.Time.GetUtcNow())).AutoClear(false).StartAsync(async context =>
             {
@@ -119,6 +126,15 @@ internal static class WatchCommand
                     context.Refresh();
                 }).ConfigureAwait(false);
             }).ConfigureAwait(false);
+        }
+        else
+        {
+            // Output to a file or pipe cannot be redrawn: a line per event, then the table as it ended.
+            await Consume(v => cli.Console.MarkupLine(v.LastChange)).ConfigureAwait(false);
+            if (view is not null)
+            {
+                cli.Console.Write(view.Render(cli.Time.GetUtcNow()));
+            }
         }
 
         return view ?? new LiveRunView(id, null);
@@ -137,7 +153,7 @@ internal static class WatchCommand
         var flow = flows.FirstOrDefault(f => f.Name == flowName);
         return flow is null ? null : flow.Steps.Sum(Count);
 
-        static int Count(FlowStepDescription step) => step.Kind == "when"
+        static int Count(FlowStepDescription step) => step.Kind == FlowStepDescription.ConditionKind
             ? Math.Max(step.Then.Sum(Count), step.Else.Sum(Count)) + step.Nodes.Count
             : step.Nodes.Count + step.Then.Sum(Count) + step.Else.Sum(Count);
     }

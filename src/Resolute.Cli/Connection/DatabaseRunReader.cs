@@ -1,33 +1,36 @@
-using Microsoft.EntityFrameworkCore;
 using Resolute.Client;
 using Resolute.Contracts;
-using Resolute.Orchestration.Runs;
 using Resolute.Persistence.EntityFrameworkCore;
+using Resolute.Persistence.EntityFrameworkCore.Runs;
 
 namespace Resolute.Cli.Connection;
 
-/// <summary>Reads runs straight from the saga database, without locking and without a broker.</summary>
+/// <summary>Reads runs straight from the saga database (<see cref="FlowRunQueries"/>: no locks, no broker).</summary>
 internal sealed class DatabaseRunReader(ResoluteDbContext db, string where) : IRunReader
 {
+    private readonly FlowRunQueries _queries = new(db);
+
     /// <inheritdoc />
     public string Source => where;
 
     /// <inheritdoc />
-    public async Task<FlowRunSnapshot?> GetRunAsync(Guid runId, CancellationToken cancellationToken)
-    {
-        var run = await db.FlowRuns.AsNoTracking().FirstOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken).ConfigureAwait(false);
-        if (run is null)
-        {
-            return null;
-        }
-
-        var history = await db.NodeExecutions.AsNoTracking().Where(e => e.RunId == runId).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return FlowRunSnapshots.From(run, history);
-    }
+    public Task<FlowRunSnapshot?> GetRunAsync(Guid runId, CancellationToken cancellationToken) => _queries.GetRunAsync(runId, cancellationToken);
 
     /// <inheritdoc />
-    public Task<FlowRunPage> ListRunsAsync(FlowRunQuery query, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Listing runs from the database arrives with FlowRunQueries on main.");
+    public async Task<FlowRunPage> ListRunsAsync(FlowRunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var list = await _queries.ListRunsAsync(new ListFlowRuns
+        {
+            FlowName = query.FlowName,
+            Statuses = query.Statuses,
+            CreatedFrom = query.Since,
+            CreatedBefore = query.Until,
+            Limit = query.Limit,
+            ContinuationToken = query.PageToken,
+        }, cancellationToken).ConfigureAwait(false);
+        return new FlowRunPage(list.Runs, list.ContinuationToken);
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => db.DisposeAsync();

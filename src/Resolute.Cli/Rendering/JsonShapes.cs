@@ -133,10 +133,10 @@ internal sealed record FlowStepJson(string Name, string Kind, IReadOnlyList<Flow
 }
 
 /// <summary>One node of a step.</summary>
-internal sealed record FlowNodeJson(string Name, string OutputKey, string TaskQueue, double? TimeoutMs, int MaxAttempts, string? RateLimit, string? Compensation, bool ContinueOnError)
+internal sealed record FlowNodeJson(string Name, string OutputKey, string TaskQueue, double TimeoutMs, int MaximumAttempts, string? RateLimit, string? Compensation, bool ContinueOnError)
 {
     public static FlowNodeJson From(FlowNodeDescription node) =>
-        new(node.Name, node.OutputKey, node.TaskQueue, node.Timeout?.TotalMilliseconds, node.MaxAttempts, node.RateLimit, node.Compensation, node.ContinueOnError);
+        new(node.Name, node.OutputKey, node.TaskQueue, node.Timeout.TotalMilliseconds, node.MaximumAttempts, node.RateLimit, node.Compensation, node.ContinueOnError);
 }
 
 /// <summary>One line of <c>watch --output json</c>: one event of the run (the first is a Snapshot, with <c>run</c> set when the run exists).</summary>

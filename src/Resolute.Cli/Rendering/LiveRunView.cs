@@ -7,8 +7,8 @@ using Spectre.Console.Rendering;
 namespace Resolute.Cli.Rendering;
 
 /// <summary>
-/// <c>watch</c>'s model of a run, fed one event at a time: a row per attempt (keyed by execution id, as events of
-/// different nodes may arrive out of order), the run's status, and its progress.
+/// <c>watch</c>'s model of a run, fed one event at a time: a row per attempt (events of different nodes may arrive
+/// out of order, so a row only moves forward), the run's status, and its progress.
 /// </summary>
 internal sealed class LiveRunView
 {
@@ -63,10 +63,17 @@ internal sealed class LiveRunView
 
     public IReadOnlyList<AttemptRow> Rows => [.. _order.Select(k => _rows[k])];
 
+    /// <summary>The last event as one line of markup, for output that cannot be redrawn.</summary>
+    public string LastChange { get; private set; } = string.Empty;
+
+    /// <summary>Replaces the run's error with a fuller one (the stored run's, which says where it happened).</summary>
+    public void UseError(RunError? error) => Error = error ?? Error;
+
     /// <summary>Folds one event into the view.</summary>
     public void Apply(FlowRunEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        LastChange = Describe(e);
         FlowName ??= string.IsNullOrEmpty(e.FlowName) ? null : e.FlowName;
         switch (e.Kind)
         {
@@ -124,6 +131,30 @@ internal sealed class LiveRunView
         }
     }
 
+    private static string Describe(FlowRunEvent e)
+    {
+        var at = $"[grey]{e.At.UtcDateTime.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)}[/]";
+        if (e.Kind == FlowRunEventKind.Snapshot)
+        {
+            return e.Snapshot is { } s
+                ? $"{at} {Styles.Escape(s.FlowName)} is {Styles.Status(s.Status)}{(s.CurrentStep is null ? "" : $" at step {Styles.Escape(s.CurrentStep)}")}"
+                : $"{at} waiting for the run to appear";
+        }
+
+        var what = e.NodeName is null ? "" : " " + Styles.Escape(e.StepName is null || e.StepName == e.NodeName ? e.NodeName : $"{e.StepName}/{e.NodeName}");
+        var attempt = e.Attempt > 0 ? string.Create(CultureInfo.InvariantCulture, $" attempt {e.Attempt}") : "";
+        var extra = e.Kind switch
+        {
+            FlowRunEventKind.NodeFailed or FlowRunEventKind.CompensationFailed or FlowRunEventKind.RunFailed when e.Error is { } error =>
+                $" [red]{Styles.Escape($"{error.Type}: {error.Message}")}[/]{(e.WillRetry ? " (will retry)" : "")}",
+            FlowRunEventKind.RetryScheduled when e.NextAttemptAt is { } next => $" at {Styles.Time(next)}",
+            FlowRunEventKind.CompensationStarted or FlowRunEventKind.CompensationCompleted or FlowRunEventKind.CompensationFailed when e.ForNode is not null =>
+                $" (undoing {Styles.Escape(e.ForNode)})",
+            _ => "",
+        };
+        return $"{at} {e.Kind}{what}{attempt}{extra}";
+    }
+
     /// <summary>The table of attempts and the run's progress bar.</summary>
     public IRenderable Render(DateTimeOffset now)
     {
@@ -160,7 +191,7 @@ internal sealed class LiveRunView
         var (done, total) = Progress();
         var filled = (int)Math.Round((double)done / total * width);
         var colour = Status is { } s && s.HasEnded() ? Styles.Colour(s) : "blue";
-        return $"[{colour}]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/] {done}/{total} nodes {(double)done / total:P0}";
+        return $"[{colour}]{new string('█', filled)}[/][grey]{new string('░', width - filled)}[/] " + string.Create(CultureInfo.InvariantCulture, $"{done}/{total} nodes {100 * done / total}%");
     }
 
     private void Seed(FlowRunSnapshot run)
@@ -172,7 +203,7 @@ internal sealed class LiveRunView
         EndedAt = run.EndedAt;
         foreach (var attempt in run.History)
         {
-            var row = Row(attempt.ExecutionId.ToString(), attempt.StepName, attempt.NodeName, attempt.Attempt, attempt.IsCompensation);
+            var row = Row(Key(attempt.NodeName, attempt.Attempt, attempt.IsCompensation), attempt.StepName, attempt.NodeName, attempt.Attempt, attempt.IsCompensation);
             row.StartedAt = attempt.StartedAt;
             row.EndedAt = attempt.EndedAt;
             row.Error = attempt.Error is null ? null : $"{attempt.Error.Type}: {attempt.Error.Message}";
@@ -212,11 +243,25 @@ internal sealed class LiveRunView
         row.Colour = colour;
     }
 
+    /// <summary>
+    /// The row of an event's attempt, keyed by node, attempt and kind (node names are unique within a flow). Compensation
+    /// events carry no attempt: they go to the compensation's latest attempt. A retry's event names the attempt to come.
+    /// </summary>
     private AttemptRow Row(FlowRunEvent e)
     {
-        var key = e.ExecutionId?.ToString() ?? $"{e.StepName}/{e.NodeName}/{e.Attempt}/{e.IsCompensation}";
-        return Row(key, e.StepName ?? e.NodeName!, e.NodeName!, e.Attempt, e.IsCompensation);
+        var node = e.NodeName!;
+        var attempt = e.Attempt;
+        if (attempt <= 0)
+        {
+            attempt = _rows.Values.Where(r => r.Node == node && r.IsCompensation == e.IsCompensation).Select(r => r.Attempt).DefaultIfEmpty(1).Max();
+        }
+
+        var step = e.StepName ?? _rows.Values.FirstOrDefault(r => r.Node == node)?.Step ?? node;
+        return Row(Key(node, attempt, e.IsCompensation), step, node, attempt, e.IsCompensation);
     }
+
+    private static string Key(string node, int attempt, bool isCompensation) =>
+        string.Create(CultureInfo.InvariantCulture, $"{node}#{attempt}{(isCompensation ? "#compensation" : "")}");
 
     private AttemptRow Row(string key, string step, string node, int attempt, bool isCompensation)
     {
