@@ -86,6 +86,6 @@ public sealed class WatchCommandTests(CliHost host)
         var result = await host.RunAsync("watch", runId.ToString(), "--wait-for-run", "1s");
 
         Assert.Equal(ExitCodes.NotFound, result.ExitCode);
-        Assert.StartsWith($"resolute watch: unknown run {runId}: it did not appear within 1.0s", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"resolute watch: unknown run {runId}: it did not appear within 1s", result.Error, StringComparison.Ordinal);
     }
 }

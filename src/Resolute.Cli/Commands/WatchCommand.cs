@@ -106,7 +106,7 @@ internal static class WatchCommand
             }
             catch (OperationCanceledException) when (appear.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                throw new CliException(ExitCodes.NotFound, $"unknown run {id}: it did not appear within {Styles.Duration(appearTimeout)} (asked the orchestrator via RabbitMQ at {session.Address})");
+                throw new CliException(ExitCodes.NotFound, $"unknown run {id}: it did not appear within {Styles.Seconds(appearTimeout)} (asked the orchestrator via RabbitMQ at {session.Address})");
             }
         }
 

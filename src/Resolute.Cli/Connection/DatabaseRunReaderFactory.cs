@@ -5,6 +5,7 @@ using Resolute.Persistence.PostgreSql;
 using Resolute.Persistence.Sqlite;
 using Resolute.Persistence.SqlServer;
 
+using Resolute.Cli.Rendering;
 namespace Resolute.Cli.Connection;
 
 /// <summary>Opens the saga database named by <c>--db</c> with the provider of <c>--db-provider</c> (or the one inferred).</summary>
@@ -52,7 +53,7 @@ internal sealed class DatabaseRunReaderFactory : IRunReaderFactory
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is DbException or OperationCanceledException or TimeoutException or InvalidOperationException or ArgumentException)
         {
             await db.DisposeAsync().ConfigureAwait(false);
-            var reason = e is OperationCanceledException or TimeoutException ? $"no answer within {settings.ConnectTimeout.TotalSeconds:0.#}s" : Failures.OneLine(e.Message);
+            var reason = e is OperationCanceledException or TimeoutException ? $"no answer within {Styles.Seconds(settings.ConnectTimeout)}" : Failures.OneLine(e.Message);
             throw new CliException(ExitCodes.CannotConnect, $"cannot connect to {where} ({reason})", e);
         }
 

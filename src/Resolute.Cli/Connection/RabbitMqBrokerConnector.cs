@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using MassTransit;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Resolute.Client;
 
+using Resolute.Cli.Rendering;
 namespace Resolute.Cli.Connection;
 
 /// <summary>Connects to RabbitMQ: a plain connection first to fail fast with a reason, then a MassTransit bus for the client.</summary>
@@ -38,7 +40,7 @@ internal sealed class RabbitMqBrokerConnector : IBrokerConnector
         }
         catch (Exception e) when (e is OperationCanceledException or RabbitMqConnectionException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CliException(ExitCodes.CannotConnect, $"cannot connect to RabbitMQ at {settings.RabbitMqDisplay} (the bus did not start within {settings.ConnectTimeout.TotalSeconds:0.#}s)", e);
+            throw new CliException(ExitCodes.CannotConnect, $"cannot connect to RabbitMQ at {settings.RabbitMqDisplay} (the bus did not start within {Styles.Seconds(settings.ConnectTimeout)})", e);
         }
 
         var client = new BusFlowClient(bus, new FlowClientOptions { RequestTimeout = settings.RequestTimeout }, TimeProvider.System);
@@ -62,6 +64,7 @@ internal sealed class RabbitMqBrokerConnector : IBrokerConnector
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.ConnectTimeout);
+        var started = Stopwatch.StartNew();
         try
         {
             var connection = await factory.CreateConnectionAsync(timeout.Token).ConfigureAwait(false);
@@ -72,11 +75,11 @@ internal sealed class RabbitMqBrokerConnector : IBrokerConnector
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is BrokerUnreachableException or OperationCanceledException or SocketException or IOException or TimeoutException)
         {
-            throw new CliException(ExitCodes.CannotConnect, $"cannot connect to RabbitMQ at {settings.RabbitMqDisplay} ({Reason(e, user, settings.ConnectTimeout)})", e);
+            throw new CliException(ExitCodes.CannotConnect, $"cannot connect to RabbitMQ at {settings.RabbitMqDisplay} ({Reason(e, user, settings.ConnectTimeout, started.Elapsed)})", e);
         }
     }
 
-    private static string Reason(Exception exception, string user, TimeSpan timeout)
+    private static string Reason(Exception exception, string user, TimeSpan timeout, TimeSpan elapsed)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
@@ -91,11 +94,14 @@ internal sealed class RabbitMqBrokerConnector : IBrokerConnector
                 case SocketException socket:
                     return socket.Message;
                 case OperationCanceledException or TimeoutException or ConnectFailureException { InnerException: null }:
-                    return $"no answer within {timeout.TotalSeconds:0.#}s";
+                    return $"no answer within {Styles.Seconds(timeout)}";
             }
         }
 
-        return exception.InnerException?.Message ?? exception.Message;
+        // The client words a silent host in several ways ("connection.start was never received", ...): say it plainly.
+        return elapsed >= timeout * 0.9
+            ? $"no answer within {Styles.Seconds(timeout)}"
+            : Failures.OneLine(exception.InnerException?.Message ?? exception.Message);
     }
 
     private static (string User, string Pass) Credentials(Uri address)

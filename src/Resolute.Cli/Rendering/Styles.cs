@@ -42,6 +42,9 @@ internal static class Styles
             : string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalHours}h{duration.Minutes:00}m");
     }
 
+    /// <summary>A timeout as written on the command line: 10s, 2.5s.</summary>
+    public static string Seconds(TimeSpan timeout) => string.Create(CultureInfo.InvariantCulture, $"{timeout.TotalSeconds:0.###}s");
+
     /// <summary>A UTC time, to the millisecond.</summary>
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
