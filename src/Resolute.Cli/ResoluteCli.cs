@@ -55,6 +55,14 @@ internal static class ResoluteCli
     }
 
     /// <summary>The production wiring: the real console, RabbitMQ, the process environment.</summary>
-    public static CliContext CreateDefault() =>
-        new(AnsiConsole.Console, Console.Error, new RabbitMqBrokerConnector(), new DatabaseRunReaderFactory(), Environment.GetEnvironmentVariable, TimeProvider.System);
+    public static CliContext CreateDefault()
+    {
+        // Redirected output is never interactive: watch then logs a line per event instead of redrawing a table.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Interactive = Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        return new(console, Console.Error, new RabbitMqBrokerConnector(), new DatabaseRunReaderFactory(), Environment.GetEnvironmentVariable, TimeProvider.System);
+    }
 }
