@@ -61,6 +61,15 @@ public sealed class CliHost : IAsyncLifetime
     /// <summary>Runs one command line with the production RabbitMQ connector (for the cannot-connect cases).</summary>
     public static Task<CliResult> RunWithRabbitMqAsync(params string[] args) => RunAsync(new RabbitMqBrokerConnector(), args, ansi: false);
 
+    /// <summary>Starts a command line without waiting for it, so a test can read its output while it runs.</summary>
+    public RunningCommand Start(params string[] args)
+    {
+        var console = new TestConsole().Width(160);
+        var error = new StringWriter();
+        var context = new CliContext(console, error, new EmbeddedConnector(Client), new DatabaseRunReaderFactory(), _ => null, TimeProvider.System);
+        return new RunningCommand(console, error, ResoluteCli.RunAsync(args, context));
+    }
+
     private static async Task<CliResult> RunAsync(IBrokerConnector connector, string[] args, bool ansi)
     {
         var console = new TestConsole().Width(160);
@@ -91,6 +100,28 @@ public sealed class CliHost : IAsyncLifetime
             public ValueTask DisposeAsync() => ValueTask.CompletedTask;
         }
     }
+}
+
+/// <summary>A command line still running: its output so far, and its end.</summary>
+public sealed class RunningCommand
+{
+    private readonly TestConsole _console;
+    private readonly StringWriter _error;
+    private readonly Task<int> _exitCode;
+
+    internal RunningCommand(TestConsole console, StringWriter error, Task<int> exitCode)
+    {
+        _console = console;
+        _error = error;
+        _exitCode = exitCode;
+    }
+
+    /// <summary>What it has written so far.</summary>
+    public string Output => _console.Output;
+
+    /// <summary>Waits for it to end, at most <paramref name="timeout"/>.</summary>
+    public async Task<CliResult> EndAsync(TimeSpan timeout) =>
+        new(await _exitCode.WaitAsync(timeout), _console.Output, _error.ToString());
 }
 
 /// <summary>What one command line did.</summary>

@@ -9,9 +9,8 @@ public sealed class WatchCommandTests(CliHost host)
     [Fact]
     public async Task Watch_follows_a_running_run_and_ends_with_its_final_status()
     {
-        var runId = await host.Client.StartAsync(host.Flows.Fan.Name, new Ticket("watch"));
-
-        var result = await host.RunAsync("watch", runId.ToString());
+        var runId = Guid.NewGuid();
+        var result = await WatchFromBeforeTheStartAsync(runId, host.Flows.Fan, "watch");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("left", result.Output, StringComparison.Ordinal);
@@ -53,13 +52,14 @@ public sealed class WatchCommandTests(CliHost host)
     [Fact]
     public async Task Watch_as_json_writes_one_event_per_line_ending_with_the_run_end()
     {
-        var runId = await host.Client.StartAsync(host.Flows.Undo.Name, new Ticket("watch-json"));
-
-        var result = await host.RunAsync("watch", runId.ToString(), "--output", "json");
+        var runId = Guid.NewGuid();
+        var result = await WatchFromBeforeTheStartAsync(runId, host.Flows.Undo, "watch-json", "--output", "json");
 
         Assert.Equal(ExitCodes.RunNotCompleted, result.ExitCode);
         var events = result.Output.TrimEnd().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal("Snapshot", events[0].GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, events[0].GetProperty("run").ValueKind);
+        Assert.Equal("RunStarted", events[1].GetProperty("kind").GetString());
         Assert.Equal("RunFailed", events[^1].GetProperty("kind").GetString());
         Assert.All(events, e => Assert.Equal(runId, e.GetProperty("runId").GetGuid()));
         Assert.Contains(events, e => e.GetProperty("kind").GetString() == "CompensationCompleted" && e.GetProperty("node").GetString() == "undo-left");
@@ -87,5 +87,22 @@ public sealed class WatchCommandTests(CliHost host)
 
         Assert.Equal(ExitCodes.NotFound, result.ExitCode);
         Assert.StartsWith($"resolute watch: unknown run {runId}: it did not appear within 1s", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Watches a run that does not exist yet, and starts it only once the watch has said it is waiting for it: the watch
+    /// is then subscribed, so it sees every event of the run.
+    /// </summary>
+    private async Task<CliResult> WatchFromBeforeTheStartAsync(Guid runId, Flow flow, string input, params string[] options)
+    {
+        var watch = host.Start(["watch", runId.ToString(), "--wait-for-run", "60s", .. options]);
+        var json = options.Contains("json");
+        await Persistence.EntityFrameworkCore.Tests.Support.Poll.UntilAsync(
+            () => Task.FromResult(watch.Output),
+            output => json ? output.Contains("\"kind\":\"Snapshot\"", StringComparison.Ordinal) : output.Contains("waiting for the run to appear", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "the watch to wait for the run");
+        await host.Client.StartAsync(flow.Name, new Ticket(input), new Client.StartFlowOptions { RunId = runId });
+        return await watch.EndAsync(TimeSpan.FromSeconds(60));
     }
 }
