@@ -57,7 +57,7 @@ internal sealed class CliContext
             _where = $"RabbitMQ at {settings.RabbitMqDisplay}";
             return await Connector.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
         }
-        catch (CliException e) when (e.ExitCode == ExitCodes.CannotConnect && parse.GetValue(Connection.Database) is not null)
+        catch (CliException e) when (e.ExitCode == ExitCodes.CannotConnect && settings.Database is not null)
         {
             // --db alone does not serve the commands that talk to the orchestrator: say so instead of leaving it a riddle.
             throw new CliException(e.ExitCode, $"{e.Message}; '{command}' needs the orchestrator over RabbitMQ, --db serves only status, runs and history", e);

@@ -25,23 +25,7 @@ internal static class StartCommand
             HelpName = "key",
         };
         var wait = new Option<bool>("--wait") { Description = "Wait for the run to end and show it; exit 1 when it ends other than Completed." };
-        var timeout = new Option<TimeSpan>("--timeout")
-        {
-            Description = $"With --wait: how long to wait for the run to end ({DurationParser.Forms}). Default 10m.",
-            HelpName = "duration",
-            DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-                if (DurationParser.TryParse(text, out var value))
-                {
-                    return value;
-                }
-
-                result.AddError($"--timeout '{text}' is not a duration; write {DurationParser.Forms}");
-                return default;
-            },
-        };
+        var timeout = DurationParser.Option("--timeout", $"With --wait: how long to wait for the run to end ({DurationParser.Forms}). Default 10m.", TimeSpan.FromMinutes(10));
         var command = new Command("start", "Start a run of a flow and print its id. Needs the orchestrator over RabbitMQ (the flow is checked against the flows it knows).")
         {
             flow,

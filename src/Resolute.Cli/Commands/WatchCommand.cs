@@ -13,23 +13,7 @@ internal static class WatchCommand
     public static Command Create(CliContext cli)
     {
         var runId = RunIdArgument.Create();
-        var appear = new Option<TimeSpan>("--wait-for-run")
-        {
-            Description = $"How long to wait for a run that does not exist yet (just started) before calling it unknown ({DurationParser.Forms}). Default 10s.",
-            HelpName = "duration",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-                if (DurationParser.TryParse(text, out var value))
-                {
-                    return value;
-                }
-
-                result.AddError($"--wait-for-run '{text}' is not a duration; write {DurationParser.Forms}");
-                return default;
-            },
-        };
+        var appear = DurationParser.Option("--wait-for-run", $"How long to wait for a run that does not exist yet (just started) before calling it unknown ({DurationParser.Forms}). Default 10s.", TimeSpan.FromSeconds(10));
         var command = new Command("watch", "Watch a run live: each node's state, attempt and duration and a progress bar, updated as events arrive, until the run ends. Exit 0 when it ends Completed, 1 otherwise. Needs the orchestrator over RabbitMQ. With --output json: one JSON object per event, one per line.")
         {
             runId,

@@ -170,22 +170,6 @@ internal sealed class ConnectionOptions
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static Option<TimeSpan> DurationOption(string name, string what, TimeSpan @default) => new(name)
-    {
-        Description = $"{what}: {DurationParser.Forms}. Default {@default.TotalSeconds:0}s.",
-        HelpName = "duration",
-        Recursive = true,
-        DefaultValueFactory = _ => @default,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-            if (DurationParser.TryParse(text, out var value))
-            {
-                return value;
-            }
-
-            result.AddError($"{name} '{text}' is not a duration; write {DurationParser.Forms}");
-            return default;
-        },
-    };
+    private static Option<TimeSpan> DurationOption(string name, string what, TimeSpan @default) =>
+        DurationParser.Option(name, $"{what}: {DurationParser.Forms}. Default {@default.TotalSeconds:0}s.", @default, recursive: true);
 }

@@ -31,7 +31,7 @@ internal sealed record ConnectionSettings(Uri RabbitMq, string? Database, Databa
     public static string Redact(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var port = address.IsDefaultPort || address.Port <= 0 ? 5672 : address.Port;
+        var port = address.IsDefaultPort || address.Port <= 0 ? (address.Scheme == "amqps" ? 5671 : 5672) : address.Port;
         return $"{address.Scheme}://{address.Host}:{port}{address.AbsolutePath}";
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace Resolute.Cli.Connection;
@@ -31,4 +32,24 @@ internal static class DurationParser
         value = TimeSpan.FromSeconds(amount * unit);
         return true;
     }
+
+    /// <summary>An option holding a duration, with an error naming the option and the accepted forms.</summary>
+    public static Option<TimeSpan> Option(string name, string description, TimeSpan defaultValue, bool recursive = false) => new(name)
+    {
+        Description = description,
+        HelpName = "duration",
+        Recursive = recursive,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+            if (TryParse(text, out var value))
+            {
+                return value;
+            }
+
+            result.AddError($"{name} '{text}' is not a duration; write {Forms}");
+            return default;
+        },
+    };
 }
