@@ -36,7 +36,7 @@ public sealed class ConnectionOptionsTests
 
         Assert.Equal("from-variable", Resolve([], variables).RabbitMq.Host);
         Assert.Equal("from-option", Resolve(["--rabbitmq", "amqps://x:y@from-option/vh"], variables).RabbitMq.Host);
-        Assert.Equal("amqps://from-option:5672/vh", Resolve(["--rabbitmq", "amqps://x:y@from-option/vh"], variables).RabbitMqDisplay);
+        Assert.Equal("amqps://from-option:5671/vh", Resolve(["--rabbitmq", "amqps://x:y@from-option/vh"], variables).RabbitMqDisplay);
     }
 
     [Theory]
