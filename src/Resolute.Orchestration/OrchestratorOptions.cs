@@ -52,7 +52,7 @@ public sealed class OrchestratorOptions
     /// </summary>
     public TimeSpan TimerPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How many saga messages the orchestrator handles at once. Default 16 (SQLite forces 1).</summary>
+    /// <summary>How many saga messages the orchestrator handles at once. Default 16 (SQLite caps it at 4: one writer at a time).</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
 
     /// <summary>

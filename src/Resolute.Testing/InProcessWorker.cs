@@ -1,17 +1,16 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Resolute.Contracts;
-using Resolute.Serialization;
-using Resolute.Workers.Consumers;
+using Resolute.Workers.Execution;
 
 namespace Resolute.Testing;
 
 /// <summary>
-/// The tester's worker: runs one node attempt as <c>NodeCommandConsumer</c> does — the input read from the command's JSON,
-/// the node (or its override) run in a DI scope of its own with a token that fires at the timeout or on cancellation,
-/// the outcome turned into the same <see cref="NodeCompleted"/> or <see cref="NodeFailed"/> reply (error types, texts and
-/// retryability alike) — but in-process and on the virtual clock, with no bus.
+/// The tester's worker: runs one node attempt with the worker's own <see cref="NodeAttemptRunner"/> — the input read
+/// from the command's JSON, the node (or its override) run in a DI scope of its own with a token that fires at the
+/// timeout or on cancellation, the outcome turned into the same <see cref="NodeCompleted"/> or <see cref="NodeFailed"/>
+/// reply (error types, texts and retryability alike) — but in-process, with no bus and the token on the virtual clock.
 /// </summary>
 internal sealed class InProcessWorker
 {
@@ -20,13 +19,16 @@ internal sealed class InProcessWorker
 
     private readonly NodeSubstitutions _substitutions;
     private readonly TimeProvider _clock;
-    private readonly IServiceProvider? _services;
+    private readonly NodeAttemptRunner _runner;
 
     public InProcessWorker(NodeSubstitutions substitutions, TimeProvider clock, IServiceProvider? services)
     {
         _substitutions = substitutions;
         _clock = clock;
-        _services = services;
+        var loggers = services?.GetService<ILoggerFactory>();
+        // No output limit: the tester has no bus, so no payload size to keep under.
+        _runner = new NodeAttemptRunner(services?.GetRequiredService<IServiceScopeFactory>(), loggers,
+            (ILogger?)loggers?.CreateLogger<FlowTester>() ?? NullLogger.Instance, clock, maxOutputBytes: null);
     }
 
     /// <summary>Runs the attempt to its reply. Never throws: whatever the node does becomes the reply.</summary>
@@ -35,117 +37,20 @@ internal sealed class InProcessWorker
         attempt.MarkEntered();
         var command = attempt.Command;
         var node = attempt.Node;
-        object? input;
-        try
+        if (!NodeAttemptRunner.TryReadInput(command, node, out var input, out var result))
         {
-            input = JsonSerializer.Deserialize(command.InputJson ?? "null", node.InputType, ResoluteJson.Options);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
-        {
-            return Failed(attempt, ErrorTypes.InvalidInput, $"The input of node '{node.Name}' does not read as {ResoluteJson.DisplayName(node.InputType)}: {e.Message}", retryable: false);
+            return Reply(attempt, result);
         }
 
-        object? output;
-        try
-        {
-            output = await ExecuteInScopeAsync(attempt, input).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException && attempt.CancelledByRun)
-        {
-            return Failed(attempt, ErrorTypes.NodeCancelled, $"Node '{node.Name}' was cancelled because its run was cancelled; its CancellationToken fired.", retryable: false);
-        }
-        catch (Exception e) when (e is OperationCanceledException && attempt.TokenFired)
-        {
-            return Failed(attempt, ErrorTypes.NodeTimeout, $"Node '{node.Name}' did not finish within its timeout of {command.Timeout}; its CancellationToken was cancelled.", retryable: true);
-        }
-        catch (NodeActivationException e)
-        {
-            return Failed(attempt, ErrorTypes.NodeActivationFailed, e.Message, retryable: false);
-        }
-#pragma warning disable CA1031 // Whatever a node throws becomes its attempt's failure, as on a worker.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return Failed(attempt, NodeExceptionErrors.Describe(e, node.Name, command.Timeout), node.RetryPolicy.IsRetryable(e));
-        }
+        // An injected failure is thrown in place of the node function, inside the attempt's scope as a node's own would be.
+        var injected = _substitutions.InjectedFailure(command.NodeName, command.Attempt);
+        var function = injected is null ? _substitutions.FunctionOf(node) : (_, _) => throw injected;
 
-        string outputJson;
-        try
-        {
-            outputJson = JsonSerializer.Serialize(output, node.OutputType, ResoluteJson.Options);
-        }
-#pragma warning disable CA1031 // A property getter of the output that throws fails the attempt, as on a worker.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return Failed(attempt, ErrorTypes.InvalidOutput,
-                $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.GetType().Name}: {e.Message} " +
-                "Return plain data (records, lists, strings, numbers) without cycles, delegates, streams or getters that throw.",
-                retryable: false);
-        }
-
-        return new NodeCompleted
-        {
-            RunId = command.RunId,
-            ExecutionId = command.ExecutionId,
-            NodeName = command.NodeName,
-            Attempt = command.Attempt,
-            OutputJson = outputJson,
-            StartedAt = attempt.StartedAt,
-            CompletedAt = _clock.GetUtcNow(),
-            WorkerId = WorkerId,
-            TaskQueue = attempt.TaskQueue,
-        };
+        // The tester never stops under a node: no stopping token.
+        result = await _runner.RunAsync(command, node, function, input, () => attempt.CancelledByRun, attempt.Token, CancellationToken.None).ConfigureAwait(false);
+        return Reply(attempt, result);
     }
 
-    /// <summary>
-    /// Runs the node in a scope of its own (disposed when the attempt ends). An injected failure is thrown in place of
-    /// the node function; a node that ignores its token is abandoned when the token fires, as on a worker.
-    /// </summary>
-    private async Task<object?> ExecuteInScopeAsync(RunningAttempt attempt, object? input)
-    {
-        var command = attempt.Command;
-        var scope = _services?.CreateAsyncScope();
-        try
-        {
-            var services = scope?.ServiceProvider;
-            var logger = services?.GetService<ILoggerFactory>()?.CreateLogger($"Resolute.Nodes.{command.FlowName}.{command.NodeName}");
-            var context = new NodeContext(command.RunId, command.FlowName, command.NodeName, command.Attempt, command.IdempotencyKey, attempt.Token, logger, services);
-            if (_substitutions.InjectedFailure(command.NodeName, command.Attempt) is { } injected)
-            {
-                throw injected;
-            }
-
-            var execution = _substitutions.FunctionOf(attempt.Node)(input, context);
-            return await execution.WaitAsync(attempt.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (scope is { } owned)
-            {
-                await owned.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private NodeFailed Failed(RunningAttempt attempt, string type, string message, bool retryable) =>
-        Failed(attempt, new ErrorInfo { Type = type, Message = message }, retryable);
-
-    private NodeFailed Failed(RunningAttempt attempt, ErrorInfo error, bool retryable)
-    {
-        var command = attempt.Command;
-        return new NodeFailed
-        {
-            RunId = command.RunId,
-            ExecutionId = command.ExecutionId,
-            NodeName = command.NodeName,
-            Attempt = command.Attempt,
-            Error = error,
-            Retryable = retryable,
-            StartedAt = attempt.StartedAt,
-            FailedAt = _clock.GetUtcNow(),
-            WorkerId = WorkerId,
-            TaskQueue = attempt.TaskQueue,
-        };
-    }
+    private object Reply(RunningAttempt attempt, NodeAttemptResult result) =>
+        result.ToReply(attempt.Command, attempt.StartedAt, _clock.GetUtcNow(), WorkerId, attempt.TaskQueue);
 }

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Resolute.Contracts;
 using Resolute.Diagnostics;
-using Resolute.Serialization;
+using Resolute.Workers.Execution;
 
 namespace Resolute.Workers.Consumers;
 
@@ -21,19 +19,12 @@ namespace Resolute.Workers.Consumers;
 /// </summary>
 public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 {
-    /// <summary>
-    /// How long a node cancelled by the shutdown drain may take to unwind before its command is handed back. Within the
-    /// 3 s the bus is given after the drain (see <c>ResoluteHealthRegistration.BusStopMargin</c>).
-    /// </summary>
-    internal static readonly TimeSpan ShutdownUnwindGrace = TimeSpan.FromSeconds(1);
-
     private readonly FlowRegistry _registry;
     private readonly WorkerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<NodeCommandConsumer> _logger;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly RunningNodes _running;
-    private readonly IServiceScopeFactory _scopes;
+    private readonly NodeAttemptRunner _runner;
     private readonly NodeMetrics? _metrics;
     private readonly ExecutionReplies _replies;
 
@@ -53,13 +44,12 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         _metrics = metrics;
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(scopes);
-        _scopes = scopes;
         _running = running;
         _registry = registry;
         _options = options;
         _time = time;
-        _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<NodeCommandConsumer>();
+        _runner = new NodeAttemptRunner(scopes, loggerFactory, _logger, time, options.MaxPayloadBytes);
     }
 
     /// <inheritdoc />
@@ -162,15 +152,9 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             return;
         }
 
-        object? input;
-        try
+        if (!NodeAttemptRunner.TryReadInput(command, node, out var input, out var rejected))
         {
-            input = JsonSerializer.Deserialize(command.InputJson ?? "null", node.InputType, ResoluteJson.Options);
-        }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
-        {
-            await RejectAsync(attempt, ErrorTypes.InvalidInput,
-                $"The input of node '{node.Name}' does not read as {ResoluteJson.DisplayName(node.InputType)}: {e.Message}").ConfigureAwait(false);
+            await EndAsync(attempt, rejected).ConfigureAwait(false);
             return;
         }
 
@@ -205,7 +189,6 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(command.Timeout);
         using var running = _running.Register(command.ExecutionId, timeout);
-        var nodeLogger = _loggerFactory.CreateLogger($"Resolute.Nodes.{command.FlowName}.{command.NodeName}");
 
         attempt.StartedAt = _time.GetUtcNow();
         if (StartsLate(command, attempt.StartedAt))
@@ -240,12 +223,8 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             }, context.CancellationToken).ConfigureAwait(false);
         }
 
-        object? output;
-        try
-        {
-            output = await ExecuteInScopeAsync(node, input, command, nodeLogger, timeout.Token, context.CancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (context.CancellationToken.IsCancellationRequested)
+        var result = await _runner.RunAsync(command, node, node.ExecuteAsync, input, () => running.CancelledByRun, timeout.Token, context.CancellationToken).ConfigureAwait(false);
+        if (result.Outcome == NodeAttemptOutcome.Interrupted)
         {
             // The worker is stopping and the node did not finish within the shutdown drain (MassTransit cancelled the
             // consume context). No NodeFailed: the attempt is not over. The cancellation, with the context's token, is
@@ -256,71 +235,10 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
             ReturnedAtShutdown(_logger, command.NodeName, command.Attempt, command.RunId, _options.ShutdownDrainTimeout);
             throw new OperationCanceledException(
                 $"Worker '{_options.WorkerId}' is stopping: node '{node.Name}' attempt {command.Attempt} of run {command.RunId} did not finish within the shutdown drain and goes back to the queue.",
-                e, context.CancellationToken);
-        }
-        catch (Exception e) when (e is OperationCanceledException && running.CancelledByRun)
-        {
-            await FailAsync(attempt, "Cancelled", ErrorTypes.NodeCancelled,
-                $"Node '{node.Name}' was cancelled because its run was cancelled; its CancellationToken fired.",
-                retryable: false).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception e) when (e is OperationCanceledException && timeout.IsCancellationRequested)
-        {
-            await FailAsync(attempt, "TimedOut", ErrorTypes.NodeTimeout,
-                $"Node '{node.Name}' did not finish within its timeout of {command.Timeout}; its CancellationToken was cancelled.",
-                retryable: true).ConfigureAwait(false);
-            return;
-        }
-        catch (NodeActivationException e)
-        {
-            await FailAsync(attempt, "Rejected", ErrorTypes.NodeActivationFailed, e.Message, retryable: false).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception e)
-        {
-            NodeThrew(_logger, e, command.NodeName, command.Attempt, command.RunId);
-            attempt.Span?.AddException(e);
-            await PublishFailureAsync(attempt, "Failed", NodeExceptionErrors.Describe(e, node.Name, command.Timeout), node.RetryPolicy.IsRetryable(e)).ConfigureAwait(false);
-            return;
+                result.Exception, context.CancellationToken);
         }
 
-        string outputJson;
-        try
-        {
-            outputJson = JsonSerializer.Serialize(output, node.OutputType, ResoluteJson.Options);
-        }
-        catch (Exception e)
-        {
-            // Any exception: a property getter of the output that throws must fail the attempt, not the command.
-            await FailAsync(attempt, "Failed", ErrorTypes.InvalidOutput,
-                $"The output of node '{node.Name}' ({ResoluteJson.DisplayName(node.OutputType)}) could not be serialised to JSON: {e.GetType().Name}: {e.Message} " +
-                "Return plain data (records, lists, strings, numbers) without cycles, delegates, streams or getters that throw.",
-                retryable: false).ConfigureAwait(false);
-            return;
-        }
-
-        if (Encoding.UTF8.GetByteCount(outputJson) > _options.MaxPayloadBytes)
-        {
-            await FailAsync(attempt, "Failed", ErrorTypes.PayloadTooLarge,
-                $"Node '{node.Name}' returned {Encoding.UTF8.GetByteCount(outputJson)} bytes of output; the limit is {_options.MaxPayloadBytes} bytes. Return a reference (an id, a blob URL) instead of the data.",
-                retryable: false).ConfigureAwait(false);
-            return;
-        }
-
-        attempt.Outcome = "Completed";
-        await ReplyAsync(attempt, new NodeCompleted
-        {
-            RunId = command.RunId,
-            ExecutionId = command.ExecutionId,
-            NodeName = command.NodeName,
-            Attempt = command.Attempt,
-            OutputJson = outputJson,
-            StartedAt = attempt.StartedAt,
-            CompletedAt = _time.GetUtcNow(),
-            WorkerId = _options.WorkerId,
-            TaskQueue = queue,
-        }, outputJson.Length).ConfigureAwait(false);
+        await EndAsync(attempt, result).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -340,12 +258,11 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
     }
 
     /// <summary>Remembers the attempt's reply (a copy of the command is answered with it), then publishes it.</summary>
-    private Task ReplyAsync<TReply>(Attempt attempt, TReply reply, int size)
-        where TReply : class
+    private Task ReplyAsync(Attempt attempt, object reply, int size)
     {
         var context = attempt.Context;
         _replies.Remember(context.Message.ExecutionId, reply, size);
-        return context.Publish(reply, context.CancellationToken);
+        return context.Publish(reply, reply.GetType(), context.CancellationToken);
     }
 
     /// <summary>
@@ -383,76 +300,32 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
         return activity;
     }
 
-    /// <summary>
-    /// Runs the node in a DI scope of its own, created from the root container for this attempt and disposed when the
-    /// attempt ends — completed, thrown, timed out or cancelled — so scoped services (a DbContext, an HttpClient's
-    /// handler scope) live exactly as long as the attempt. A node that ignores its token is abandoned at the timeout and
-    /// its scope disposed under it. A service that throws while being disposed is logged; the attempt's outcome stands
-    /// (failing a completed attempt would run its side effects again).
-    /// </summary>
-    private async Task<object?> ExecuteInScopeAsync(Node node, object? input, ExecuteNode command, ILogger nodeLogger, CancellationToken token, CancellationToken stopping)
-    {
-        var scope = _scopes.CreateAsyncScope();
-        Task<object?>? execution = null;
-        try
-        {
-            var nodeContext = new NodeContext(command.RunId, command.FlowName, command.NodeName, command.Attempt, command.IdempotencyKey, token, nodeLogger, scope.ServiceProvider);
-
-            // WaitAsync: a node that ignores its token still ends its attempt when the token fires (the task is abandoned).
-            execution = node.ExecuteAsync(input, nodeContext);
-            return await execution.WaitAsync(token).ConfigureAwait(false);
-        }
-        catch (Exception) when (stopping.IsCancellationRequested && execution is not null)
-        {
-            // The worker is stopping: a node that honours its token gets a moment to unwind (its finally blocks, its own
-            // clean-up) before its services are disposed and the process goes on stopping; one that ignores it is
-            // abandoned after that moment.
-            await Task.WhenAny(execution, Task.Delay(ShutdownUnwindGrace, _time)).ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await scope.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                ScopeDisposalFailed(_logger, e, command.NodeName, command.Attempt, command.RunId);
-            }
-        }
-    }
-
     /// <summary>The worker cannot serve the command (unknown flow, version or node, unreadable input): a non-retryable failure.</summary>
-    private Task RejectAsync(Attempt attempt, string type, string message) => FailAsync(attempt, "Rejected", type, message, retryable: false);
+    private Task RejectAsync(Attempt attempt, string type, string message) => EndAsync(attempt, NodeAttemptResult.Rejected(type, message));
 
-    private Task FailAsync(Attempt attempt, string outcome, string type, string message, bool retryable)
+    /// <summary>Logs how the attempt ended, marks its span and replies (<see cref="NodeCompleted"/> or <see cref="NodeFailed"/>).</summary>
+    private Task EndAsync(Attempt attempt, NodeAttemptResult result)
     {
         var command = attempt.Context.Message;
-        NodeFailedWith(_logger, command.NodeName, command.Attempt, command.RunId, type, message);
-        return PublishFailureAsync(attempt, outcome, new ErrorInfo { Type = type, Message = message }, retryable);
-    }
-
-    private Task PublishFailureAsync(Attempt attempt, string outcome, ErrorInfo error, bool retryable)
-    {
-        var context = attempt.Context;
-        var command = context.Message;
-        attempt.Outcome = outcome;
-        attempt.Span?.SetStatus(ActivityStatusCode.Error, error.Message);
-        attempt.Span?.SetTag(ResoluteAttributes.ErrorType, error.Type);
-        return ReplyAsync(attempt, new NodeFailed
+        attempt.Outcome = result.Outcome.ToString();
+        if (result.Error is { } error)
         {
-            RunId = command.RunId,
-            ExecutionId = command.ExecutionId,
-            NodeName = command.NodeName,
-            Attempt = command.Attempt,
-            Error = error,
-            Retryable = retryable,
-            StartedAt = attempt.StartedAt,
-            FailedAt = _time.GetUtcNow(),
-            WorkerId = _options.WorkerId,
-            TaskQueue = attempt.Queue,
-        }, error.Message.Length);
+            if (result.Exception is { } thrown)
+            {
+                NodeThrew(_logger, thrown, command.NodeName, command.Attempt, command.RunId);
+                attempt.Span?.AddException(thrown);
+            }
+            else
+            {
+                NodeFailedWith(_logger, command.NodeName, command.Attempt, command.RunId, error.Type, error.Message);
+            }
+
+            attempt.Span?.SetStatus(ActivityStatusCode.Error, error.Message);
+            attempt.Span?.SetTag(ResoluteAttributes.ErrorType, error.Type);
+        }
+
+        var reply = result.ToReply(command, attempt.StartedAt, _time.GetUtcNow(), _options.WorkerId, attempt.Queue);
+        return ReplyAsync(attempt, reply, result.OutputJson?.Length ?? result.Error!.Message.Length);
     }
 
     private static readonly Func<ILogger, Guid, string, string, int, IDisposable?> AttemptScope =
@@ -478,9 +351,6 @@ public sealed partial class NodeCommandConsumer : IConsumer<ExecuteNode>
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId} is for flow {FlowName} version {FlowVersion}, which this worker does not have ({Reason}); declined, the orchestrator sends it again for a worker that has it")]
     private static partial void VersionUnavailable(ILogger logger, string nodeName, int attempt, Guid runId, string flowName, string flowVersion, string reason);
-
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Node {NodeName} attempt {Attempt} of run {RunId}: disposing the attempt's services threw")]
-    private static partial void ScopeDisposalFailed(ILogger logger, Exception exception, string nodeName, int attempt, Guid runId);
 
     /// <summary>One attempt as the consumer handles it: its command, span, start time and, once known, its outcome.</summary>
     private sealed class Attempt(ConsumeContext<ExecuteNode> context, string queue, Activity? span, DateTimeOffset startedAt)
