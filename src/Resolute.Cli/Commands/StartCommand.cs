@@ -32,7 +32,7 @@ internal static class StartCommand
             input,
             key,
             wait,
-            timeout,
+            timeout.Option,
         };
         cli.SetAction(command, async (parse, cancellationToken) =>
         {
@@ -53,7 +53,7 @@ internal static class StartCommand
                         cli.Console.MarkupLine($"Started run [bold]{runId}[/] of flow [bold]{Styles.Escape(flowName)}[/]; waiting for it to end…");
                     }
 
-                    ended = await session.Client.WaitForCompletionAsync(runId, parse.GetValue(timeout), cancellationToken).ConfigureAwait(false);
+                    ended = await session.Client.WaitForCompletionAsync(runId, timeout.Get(parse), cancellationToken).ConfigureAwait(false);
                 }
 
                 if (cli.IsJson(parse))

@@ -17,7 +17,7 @@ internal static class WatchCommand
         var command = new Command("watch", "Watch a run live: each node's state, attempt and duration and a progress bar, updated as events arrive, until the run ends. Exit 0 when it ends Completed, 1 otherwise. Needs the orchestrator over RabbitMQ. With --output json: one JSON object per event, one per line.")
         {
             runId,
-            appear,
+            appear.Option,
         };
         cli.SetAction(command, async (parse, cancellationToken) =>
         {
@@ -25,7 +25,7 @@ internal static class WatchCommand
             var session = await cli.ConnectAsync(parse, command.Name, cancellationToken).ConfigureAwait(false);
             await using (session.ConfigureAwait(false))
             {
-                var view = await WatchAsync(cli, session, id, parse.GetValue(appear), cli.IsJson(parse), cancellationToken).ConfigureAwait(false);
+                var view = await WatchAsync(cli, session, id, appear.Get(parse), cli.IsJson(parse), cancellationToken).ConfigureAwait(false);
                 if (!view.HasEnded)
                 {
                     throw new CliException(ExitCodes.Failed, $"the watch of run {id} ended before the run did (connection to RabbitMQ at {session.Address} lost?); 'resolute status {id}' shows where it is");

@@ -52,9 +52,9 @@ internal sealed class ConnectionOptions
 
     public Option<string?> DatabaseProvider { get; }
 
-    public Option<TimeSpan> ConnectTimeout { get; }
+    public DurationOption ConnectTimeout { get; }
 
-    public Option<TimeSpan> RequestTimeout { get; }
+    public DurationOption RequestTimeout { get; }
 
     /// <summary>Adds the options to the root command, recursively to every command.</summary>
     public void AddTo(Command root)
@@ -62,8 +62,8 @@ internal sealed class ConnectionOptions
         root.Options.Add(RabbitMq);
         root.Options.Add(Database);
         root.Options.Add(DatabaseProvider);
-        root.Options.Add(ConnectTimeout);
-        root.Options.Add(RequestTimeout);
+        root.Options.Add(ConnectTimeout.Option);
+        root.Options.Add(RequestTimeout.Option);
     }
 
     /// <summary>Options first, then the environment, then the defaults.</summary>
@@ -81,7 +81,7 @@ internal sealed class ConnectionOptions
             kind = provider is null ? InferProvider(database) : ParseProvider(provider);
         }
 
-        return new ConnectionSettings(rabbitMq, database, kind, parse.GetValue(ConnectTimeout), parse.GetValue(RequestTimeout));
+        return new ConnectionSettings(rabbitMq, database, kind, ConnectTimeout.Get(parse), RequestTimeout.Get(parse));
     }
 
     /// <summary>Which provider a connection string is for, from its keys; a usage error naming the choices when it cannot tell.</summary>
@@ -170,6 +170,6 @@ internal sealed class ConnectionOptions
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static Option<TimeSpan> DurationOption(string name, string what, TimeSpan @default) =>
+    private static DurationOption DurationOption(string name, string what, TimeSpan @default) =>
         DurationParser.Option(name, $"{what}: {DurationParser.Forms}. Default {@default.TotalSeconds:0}s.", @default, recursive: true);
 }

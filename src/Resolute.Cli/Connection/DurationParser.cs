@@ -34,12 +34,12 @@ internal static class DurationParser
     }
 
     /// <summary>An option holding a duration, with an error naming the option and the accepted forms.</summary>
-    public static Option<TimeSpan> Option(string name, string description, TimeSpan defaultValue, bool recursive = false) => new(name)
+    public static DurationOption Option(string name, string description, TimeSpan defaultValue, bool recursive = false) => new(new Option<TimeSpan?>(name)
     {
+        // No DefaultValueFactory: help would print the default as 00:00:10; the description says "Default 10s".
         Description = description,
         HelpName = "duration",
         Recursive = recursive,
-        DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
@@ -49,7 +49,14 @@ internal static class DurationParser
             }
 
             result.AddError($"{name} '{text}' is not a duration; write {Forms}");
-            return default;
+            return null;
         },
-    };
+    }, defaultValue);
+}
+
+/// <summary>A duration option and the value it has when not given.</summary>
+internal sealed record DurationOption(Option<TimeSpan?> Option, TimeSpan Default)
+{
+    /// <summary>The value given, or <see cref="Default"/>.</summary>
+    public TimeSpan Get(ParseResult parse) => parse.GetValue(Option) ?? Default;
 }
