@@ -61,6 +61,9 @@ public sealed class CliHost : IAsyncLifetime
     /// <summary>Runs one command line with the production RabbitMQ connector (for the cannot-connect cases).</summary>
     public static Task<CliResult> RunWithRabbitMqAsync(params string[] args) => RunAsync(new RabbitMqBrokerConnector(), args, ansi: false);
 
+    /// <summary>Runs one command line against <paramref name="client"/> instead of the embedded host's.</summary>
+    public static Task<CliResult> RunWithClientAsync(IFlowClient client, params string[] args) => RunAsync(new EmbeddedConnector(client), args, ansi: false);
+
     /// <summary>Starts a command line without waiting for it, so a test can read its output while it runs.</summary>
     public RunningCommand Start(params string[] args)
     {
