@@ -8,7 +8,7 @@ namespace Resolute.Operations.Tests;
 /// </summary>
 internal static class SampleFlow
 {
-    private static readonly RegisteredFlow Registered = new(EnrichIssuesFlow.Build(new NodeTimeline()), EnrichIssuesFlow.TaskQueue);
+    private static readonly RegisteredFlow Registered = new(EnrichIssuesFlow.Build(), EnrichIssuesFlow.TaskQueue);
 
     /// <summary>Every task queue of the flow's nodes.</summary>
     public static IReadOnlyList<string> Queues { get; } = Registered.Queues.Order(StringComparer.Ordinal).ToList();

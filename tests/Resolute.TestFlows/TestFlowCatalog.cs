@@ -20,16 +20,10 @@ public static class TestFlowCatalog
     /// <summary>The task queue node B of <see cref="TwoQueuesFlow"/> names with <c>WithTaskQueue</c>.</summary>
     public const string QueueB = "queue-b";
 
-    /// <summary>All test flows, the seed's shapes first, then the helper flows.</summary>
+    /// <summary>All test flows, the seed's examples (the samples' definitions) first, then the helper flows.</summary>
     public static IReadOnlyList<TestFlow> All { get; } =
     [
-        new(ParallelPipelineFlow.Definition, DefaultTaskQueue),
-        new(ProcessTransactionsFlow.Definition, DefaultTaskQueue),
-        new(EnrichDataFlow.Definition, DefaultTaskQueue),
-        new(FulfillOrderFlow.Definition, DefaultTaskQueue),
-        new(EnrichIssuesFlow.Definition, DefaultTaskQueue),
-        new(ConditionalParallelFlow.Definition, DefaultTaskQueue),
-        new(MultiApiCallsFlow.Definition, DefaultTaskQueue),
+        .. SeedSampleFlows.All.Select(f => new TestFlow(f, DefaultTaskQueue)),
         new(ParallelSleepFlow.Definition, DefaultTaskQueue),
         new(TwoQueuesFlow.Definition, QueueA),
         new(SleepyFlow.Definition, DefaultTaskQueue),

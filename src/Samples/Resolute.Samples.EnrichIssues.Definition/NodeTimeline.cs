@@ -1,30 +1,35 @@
 using System.Diagnostics;
 
-namespace Resolute.Samples.EnrichIssues;
+namespace Resolute.Samples;
 
-/// <summary>Prints each node's start and end, relative to the sample's start, as the nodes run.</summary>
+/// <summary>
+/// Prints each node's start and end (or failure), relative to the sample's start, as the nodes run. Thread-safe: the
+/// nodes of a parallel step report at the same time.
+/// </summary>
 public sealed class NodeTimeline
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Lock _console = new();
+    private readonly Lock _lock = new();
+    private readonly TextWriter _output;
 
-    public TimeSpan Elapsed => _clock.Elapsed;
-
-    public async Task<T> Time<T>(NodeContext context, int simulatedLatencyMs, Func<T> work)
+    /// <summary>A timeline that writes to <paramref name="output"/> (default: the console).</summary>
+    public NodeTimeline(TextWriter? output = null)
     {
-        Write($"  {Elapsed.TotalSeconds,6:0.000}s  start  {context.NodeName,-15} (attempt {context.Attempt})");
-        var started = _clock.Elapsed;
-        await Task.Delay(simulatedLatencyMs, context.CancellationToken);
-        var result = work();
-        Write($"  {Elapsed.TotalSeconds,6:0.000}s  end    {context.NodeName,-15} took {(Elapsed - started).TotalMilliseconds,5:0} ms");
-        return result;
+        _output = output ?? Console.Out;
     }
 
-    public void Write(string line)
+    /// <summary>Time since the timeline was created.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Writes one line prefixed with the elapsed time and <paramref name="what"/> (e.g. <c>start</c>, <c>run</c>).</summary>
+    public void Write(string what, string text) => WriteLine($"  {Elapsed.TotalSeconds,7:0.000}s  {what,-6} {text}");
+
+    /// <summary>Writes one line as it is.</summary>
+    public void WriteLine(string line)
     {
-        lock (_console)
+        lock (_lock)
         {
-            Console.WriteLine(line);
+            _output.WriteLine(line);
         }
     }
 }

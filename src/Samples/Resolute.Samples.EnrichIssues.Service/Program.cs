@@ -1,4 +1,5 @@
 using Resolute;
+using Resolute.Samples;
 using Resolute.Samples.EnrichIssues;
 using Resolute.Samples.EnrichIssues.Service;
 
@@ -16,7 +17,8 @@ if (HealthProbe.IsRequested(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-var flow = EnrichIssuesFlow.Build(new NodeTimeline());
+// Each node's start and end go to the console: the logs show which pool ran which node (Operations tests read them).
+var flow = EnrichIssuesFlow.Build(new SimulatedWork(timeline: new NodeTimeline()));
 builder.AddResolute(r => ServiceDatabase.Use(r.AddFlow(flow, EnrichIssuesFlow.TaskQueue).UseRabbitMq(), builder.Configuration));
 
 var app = builder.Build();

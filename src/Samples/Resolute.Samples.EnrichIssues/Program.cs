@@ -4,12 +4,13 @@ using Microsoft.Extensions.Logging;
 using Resolute;
 using Resolute.Client;
 using Resolute.Contracts;
+using Resolute.Samples;
 using Resolute.Samples.EnrichIssues;
 
 // The main job: the seed's complete example, run on the embedded default (in-memory transport + SQLite file),
 // printing every node's start and end, then the result and the parallel step's timing.
 var timeline = new NodeTimeline();
-var flow = EnrichIssuesFlow.Build(timeline);
+var flow = EnrichIssuesFlow.Build(new SimulatedWork(timeline: timeline));
 var database = Path.Combine(Path.GetTempPath(), $"resolute-sample-{Environment.ProcessId}.db");
 
 Console.WriteLine(flow.Describe());
@@ -25,10 +26,10 @@ await host.StartAsync();
 try
 {
     var client = host.Services.GetRequiredService<IFlowClient>();
-    timeline.Write($"  {timeline.Elapsed.TotalSeconds,6:0.000}s  run    starting '{flow.Name}' embedded (in-memory transport, SQLite {database})");
+    timeline.Write("run", $"starting '{flow.Name}' embedded (in-memory transport, SQLite {database})");
     var runId = await client.StartAsync(EnrichIssuesFlow.Name, new FetchInput("RES", 5));
     var run = await client.WaitForCompletionAsync(runId, TimeSpan.FromMinutes(1));
-    timeline.Write($"  {timeline.Elapsed.TotalSeconds,6:0.000}s  run    {run.Status}");
+    timeline.Write("run", $"{run.Status}");
     Console.WriteLine();
 
     if (run.Status != RunStatus.Completed)
@@ -42,7 +43,7 @@ try
     Console.WriteLine($"Run {runId} completed: {stored.Stored} enriched issues stored in '{stored.Location}'.");
     foreach (var issue in merged.EnrichedIssues)
     {
-        Console.WriteLine($"  {issue.Id}: jira={issue.Jira?.Status}/{issue.Jira?.StoryPoints}pt slack={issue.Slack?.Mentions} mentions prs={issue.Pr?.OpenPullRequests}");
+        Console.WriteLine($"  {issue.Id}: jira={issue.JiraData?.Status}/{issue.JiraData?.StoryPoints}pt slack={issue.SlackData?.Mentions} mentions prs={issue.PrData?.OpenPullRequests}");
     }
 
     // The parallel step takes about as long as its slowest node, not the sum of the three.

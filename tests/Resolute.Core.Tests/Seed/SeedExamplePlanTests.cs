@@ -1,15 +1,27 @@
 using Resolute.Planning;
+using Resolute.Samples;
+using Resolute.Samples.ConditionalParallel;
+using Resolute.Samples.EnrichData;
+using Resolute.Samples.EnrichIssues;
+using Resolute.Samples.FulfillOrder;
+using Resolute.Samples.MultiApiCalls;
+using Resolute.Samples.ParallelPipeline;
+using Resolute.Samples.ProcessTransactions;
+using Resolute.Samples.SharedRateLimit;
 using Resolute.Tests.TestSupport;
 
 namespace Resolute.Tests.Seed;
 
 /// <summary>
-/// The seed page's flows, written in C# (<see cref="SeedFlows"/>), build into the plans the page describes — and,
-/// run in-process by <see cref="PlanWalker"/>, their input functions read what the earlier steps stored.
+/// The seed page's flows (shared/seed, "Parallel Execution"), as the samples define them (src/Samples), build into the
+/// plans the page describes — and, run in-process by <see cref="PlanWalker"/> with no simulated latency, their input
+/// functions read what the earlier steps stored.
 /// </summary>
 [Trait("Area", "Definition")]
 public sealed class SeedExamplePlanTests
 {
+    private static readonly SimulatedWork Instant = SimulatedWork.Instant;
+
     private static ParallelStep Parallel(PlanStep step, string name, params string[] nodes)
     {
         var parallel = Assert.IsType<ParallelStep>(step);
@@ -41,7 +53,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Basic_parallel_pattern_is_fetch_then_three_in_parallel_then_aggregate()
     {
-        var flow = ParallelPipelineExample.Build();
+        var flow = ParallelPipelineFlow.Build(Instant);
 
         Assert.Equal("parallel-pipeline", flow.Name);
         Assert.Equal("api", Assert.IsType<ManualTrigger>(Assert.Single(flow.Triggers)).Id);
@@ -51,18 +63,18 @@ public sealed class SeedExamplePlanTests
             s => Parallel(s, "process-all", "process-type-a", "process-type-b", "process-type-c"),
             s => Sequential(s, "aggregate"));
         InstructionAssert.Program(flow.Plan, "exec fetch", "exec process-all", "exec aggregate");
-        Assert.Equal(["fetch", "process-type-a", "process-type-b", "process-type-c", "aggregate"], flow.Nodes.Select(n => n.Name));
+        Assert.Equal(ParallelPipelineFlow.NodeNames, flow.Nodes.Select(n => n.Name));
         DescribeMentionsEveryNode(flow);
     }
 
     [Fact]
     public async Task Basic_parallel_pattern_runs_with_all_outputs_available_to_the_aggregate()
     {
-        var (state, nodes) = await PlanWalker.RunAsync(ParallelPipelineExample.Build(), FlowState.WithInput(new ParallelPipelineExample.FetchInput("db")));
+        var (state, nodes) = await PlanWalker.RunAsync(ParallelPipelineFlow.Build(Instant), FlowState.WithInput(new PipelineInput(5)));
 
-        Assert.Equal(["fetch", "process-type-a", "process-type-b", "process-type-c", "aggregate"], nodes);
-        Assert.Equal(2, state.Get<ParallelPipelineExample.ProcessOutput>("process-type-b").Count);
-        Assert.Equal(4, state.Get<ParallelPipelineExample.AggregateOutput>("aggregate").Total);
+        Assert.Equal(ParallelPipelineFlow.NodeNames, nodes);
+        Assert.Equal(new TypeSummary("b", 2, 70), state.Get<TypeSummary>("process-type-b"));
+        Assert.Equal(new PipelineReport(5, 150, "a=2/50;b=2/70;c=1/30"), state.Get<PipelineReport>("aggregate"));
     }
 
     // ---- Fan-Out Pattern --------------------------------------------------------------------------------------
@@ -70,7 +82,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Fan_out_pattern_is_scheduled_hourly_and_fans_out_over_the_fetched_items()
     {
-        var flow = FanOutExample.Build();
+        var flow = ProcessTransactionsFlow.Build(Instant);
 
         Assert.Equal("process-transactions", flow.Name);
         var schedule = Assert.IsType<ScheduleTrigger>(Assert.Single(flow.Triggers));
@@ -90,7 +102,6 @@ public sealed class SeedExamplePlanTests
             ((ParallelStep)flow.Plan.Steps[1]).Nodes,
             n =>
             {
-                // WithInput replaces the static input given to Create (the seed passes ProcessInput{} there).
                 Assert.True(n.HasInputFunction);
                 Assert.False(n.HasStaticInput);
                 Assert.Equal(n.Name, n.OutputKey);
@@ -101,42 +112,37 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Fan_out_input_functions_read_the_fetched_items_from_state()
     {
-        var flow = FanOutExample.Build();
+        var flow = ProcessTransactionsFlow.Build(Instant);
         var state = new FlowState();
-        state.Set("items", new FanOutExample.FetchOutput(
-        [
-            new FanOutExample.Item("o-1", FanOutExample.ItemKind.Order, 1m),
-            new FanOutExample.Item("f-1", FanOutExample.ItemKind.Refund, 2m),
-            new FanOutExample.Item("o-2", FanOutExample.ItemKind.Order, 3m),
-        ]));
+        state.Set("items", new TransactionItems([new("tx-1", "order", 1), new("tx-2", "refund", 2), new("tx-3", "order", 3)]));
 
-        var orders = Assert.IsType<FanOutExample.ProcessInput>(flow.GetNode("process-orders").ResolveInput(state));
-        var returns = Assert.IsType<FanOutExample.ProcessInput>(flow.GetNode("process-returns").ResolveInput(state));
-        var refunds = Assert.IsType<FanOutExample.ProcessInput>(flow.GetNode("process-refunds").ResolveInput(state));
+        var orders = Assert.IsType<TransactionBatch>(flow.GetNode("process-orders").ResolveInput(state));
+        var returns = Assert.IsType<TransactionBatch>(flow.GetNode("process-returns").ResolveInput(state));
+        var refunds = Assert.IsType<TransactionBatch>(flow.GetNode("process-refunds").ResolveInput(state));
 
-        Assert.Equal(["o-1", "o-2"], orders.Items.Select(i => i.Id));
+        Assert.Equal(["tx-1", "tx-3"], orders.Items.Select(i => i.Id));
         Assert.Empty(returns.Items);
-        Assert.Equal(["f-1"], refunds.Items.Select(i => i.Id));
+        Assert.Equal(["tx-2"], refunds.Items.Select(i => i.Id));
     }
 
     [Fact]
     public void Fan_out_input_function_before_fetch_completed_names_the_missing_key()
     {
-        var flow = FanOutExample.Build();
+        var flow = ProcessTransactionsFlow.Build(Instant);
 
         var error = Assert.Throws<FlowStateException>(() => flow.GetNode("process-orders").ResolveInput(new FlowState()));
 
         Assert.Equal("items", error.Key);
-        Assert.Contains("expected a FetchOutput", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expected a TransactionItems", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Fan_out_runs_to_a_report_of_every_type()
     {
-        var (state, nodes) = await PlanWalker.RunAsync(FanOutExample.Build(), new FlowState());
+        var (state, nodes) = await PlanWalker.RunAsync(ProcessTransactionsFlow.Build(Instant), new FlowState());
 
-        Assert.Equal(["fetch", "process-orders", "process-returns", "process-refunds", "report"], nodes);
-        Assert.Equal("orders=2/15.00 returns=1/3.25 refunds=1/1.10", state.Get<FanOutExample.ReportOutput>("report").Summary);
+        Assert.Equal(ProcessTransactionsFlow.NodeNames, nodes);
+        Assert.Equal(new TransactionsReport(60, 75, 90, -105), state.Get<TransactionsReport>("report"));
         Assert.Equal(["items", "process-orders", "process-returns", "process-refunds", "report"], state.Keys);
     }
 
@@ -145,16 +151,16 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Collecting_results_stores_each_enrichment_under_its_As_key()
     {
-        var flow = CollectingResultsExample.Build();
+        var flow = EnrichDataFlow.Build(Instant);
 
         Assert.Equal("enrich-data", flow.Name);
         Assert.Collection(
             flow.Plan.Steps,
-            s => Sequential(s, "fetch"),
+            s => Assert.Equal("records", Sequential(s, "fetch").Node.OutputKey),
             s => Assert.Equal(["jira", "slack", "github"], Parallel(s, "enrich", "enrich-jira", "enrich-slack", "enrich-github").Nodes.Select(n => n.OutputKey)),
             s => Sequential(s, "aggregate"));
         Assert.True(flow.GetNode("aggregate").HasInputFunction);
-        Assert.True(flow.GetNode("enrich-jira").HasStaticInput);
+        Assert.True(flow.GetNode("enrich-jira").HasInputFunction);
         DescribeMentionsEveryNode(flow);
         Assert.Contains("enrich-jira -> 'jira'", flow.Describe(), StringComparison.Ordinal);
     }
@@ -162,36 +168,44 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Collecting_results_aggregate_reads_all_three_outputs()
     {
-        var flow = CollectingResultsExample.Build();
+        var flow = EnrichDataFlow.Build(Instant);
         var state = new FlowState();
-        state.Set("jira", new CollectingResultsExample.JiraOutput(1));
-        state.Set("slack", new CollectingResultsExample.SlackOutput(2));
-        state.Set("github", new CollectingResultsExample.GithubOutput(3));
+        state.Set("records", new RecordIds(["r-1"]));
+        state.Set("jira", new JiraOutput(new Dictionary<string, int> { ["r-1"] = 1 }));
+        state.Set("slack", new SlackOutput(new Dictionary<string, int> { ["r-1"] = 2 }));
+        state.Set("github", new GithubOutput(new Dictionary<string, string> { ["r-1"] = "pr/r-1" }));
 
-        var input = Assert.IsType<CollectingResultsExample.AggregateInput>(flow.GetNode("aggregate").ResolveInput(state));
+        var input = Assert.IsType<EnrichmentSet>(flow.GetNode("aggregate").ResolveInput(state));
 
-        Assert.Equal(new CollectingResultsExample.AggregateInput(new(1), new(2), new(3)), input);
+        Assert.Equal(["r-1"], input.Ids);
+        Assert.Equal(1, input.JiraData.StoryPoints["r-1"]);
+        Assert.Equal(2, input.SlackData.Mentions["r-1"]);
+        Assert.Equal("pr/r-1", input.GithubData.PullRequests["r-1"]);
     }
 
     [Fact]
     public void Collecting_results_aggregate_names_the_missing_output_and_what_is_there()
     {
-        var flow = CollectingResultsExample.Build();
+        var flow = EnrichDataFlow.Build(Instant);
         var state = new FlowState();
-        state.Set("jira", new CollectingResultsExample.JiraOutput(1));
+        state.Set("records", new RecordIds(["r-1"]));
+        state.Set("jira", new JiraOutput(new Dictionary<string, int> { ["r-1"] = 1 }));
 
         var error = Assert.Throws<FlowStateException>(() => flow.GetNode("aggregate").ResolveInput(state));
 
         Assert.Equal("slack", error.Key);
-        Assert.Contains("Keys present: 'jira' (JiraOutput)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'jira' (JiraOutput)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Collecting_results_runs_to_an_aggregate_of_all_three()
     {
-        var (state, _) = await PlanWalker.RunAsync(CollectingResultsExample.Build(), new FlowState());
+        var (state, _) = await PlanWalker.RunAsync(EnrichDataFlow.Build(Instant), FlowState.WithInput(new RecordsQuery("rec", 3)));
 
-        Assert.Equal("jira=6 slack=10 github=14", state.Get<CollectingResultsExample.AggregateOutput>("aggregate").Summary);
+        var aggregated = state.Get<EnrichedRecords>("aggregate");
+        Assert.Equal(["rec-1:5:2:pr/rec-1", "rec-2:5:4:pr/rec-2", "rec-3:5:6:pr/rec-3"], aggregated.Lines);
+        Assert.Equal(15, aggregated.TotalPoints);
+        Assert.Equal(12, aggregated.TotalMentions);
     }
 
     // ---- Error Handling ---------------------------------------------------------------------------------------
@@ -199,17 +213,15 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Error_handling_flow_lists_the_compensations_among_its_nodes()
     {
-        var flow = ErrorHandlingExample.Build();
+        var flow = FulfillOrderFlow.Build(Instant);
 
         Assert.Equal("fulfill-order", flow.Name);
         Assert.Collection(
             flow.Plan.Steps,
             s => Parallel(s, "create-all", "create-order", "create-invoice", "create-shipment"),
             s => Sequential(s, "notify-customer"));
-        Assert.Equal(
-            ["create-order", "create-invoice", "create-shipment", "notify-customer", "cancel-order", "void-invoice", "cancel-shipment"],
-            flow.Nodes.Select(n => n.Name));
-        Assert.Equal(["create-order", "create-invoice", "create-shipment", "notify-customer"], flow.Plan.StepNodes.Select(n => n.Name));
+        Assert.Equal([.. FulfillOrderFlow.NodeNames, .. FulfillOrderFlow.CompensationNames], flow.Nodes.Select(n => n.Name));
+        Assert.Equal(FulfillOrderFlow.NodeNames, flow.Plan.StepNodes.Select(n => n.Name));
         Assert.Equal("cancel-order", flow.GetNode("create-order").Compensation!.Name);
         Assert.Equal("void-invoice", flow.GetNode("create-invoice").Compensation!.Name);
         Assert.Equal("cancel-shipment", flow.GetNode("create-shipment").Compensation!.Name);
@@ -217,22 +229,33 @@ public sealed class SeedExamplePlanTests
         Assert.Same(flow.GetNode("create-order").Compensation, flow.GetNode("cancel-order"));
         InstructionAssert.Program(flow.Plan, "exec create-all", "exec notify-customer");
         DescribeMentionsEveryNode(flow);
-        Assert.Contains("create-order (OrderInput -> Created) [on error -> cancel-order]", flow.Describe(), StringComparison.Ordinal);
+        Assert.Contains("create-order (OrderRequest -> OrderCreated) [on error -> cancel-order]", flow.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Error_handling_compensation_reads_the_output_of_the_node_it_undoes()
     {
-        var flow = ErrorHandlingExample.Build();
-        var (state, nodes) = await PlanWalker.RunAsync(flow, FlowState.WithInput(new ErrorHandlingExample.OrderInput("42", 99.90m)));
-        Assert.Equal("order ord-42 is on its way", state.Get<ErrorHandlingExample.Notified>("notify-customer").Message);
+        var flow = FulfillOrderFlow.Build(Instant);
+        var (state, nodes) = await PlanWalker.RunAsync(flow, FlowState.WithInput(new OrderRequest("42", 1000, 3)));
+        Assert.Equal("ord-42 invoiced inv-42 for 1200 cents, 2 parcel(s) in shp-42", state.Get<CustomerNotification>("notify-customer").Message);
         Assert.DoesNotContain("cancel-order", nodes);
 
         var cancel = flow.GetNode("cancel-order");
         var input = cancel.ResolveInput(state);
         var undone = await cancel.ExecuteAsync(input, Stubs.Context("cancel-order"));
 
-        Assert.Equal(new ErrorHandlingExample.Undone("ord-42"), undone);
+        Assert.Equal(new Undo("undone:ord-42"), undone);
+    }
+
+    [Fact]
+    public async Task Error_handling_shipment_switch_makes_create_shipment_fail_without_retry()
+    {
+        var node = FulfillOrderFlow.Build(Instant).GetNode("create-shipment");
+
+        var error = await Assert.ThrowsAsync<NonRetryableException>(() => node.ExecuteAsync(new OrderRequest("42", 1000, 3, FailShipment: true), Stubs.Context("create-shipment")));
+
+        Assert.Equal(FulfillOrderFlow.ShipmentFailure, error.Message);
+        Assert.False(node.RetryPolicy.IsRetryable(error));
     }
 
     // ---- Complete Example -------------------------------------------------------------------------------------
@@ -240,11 +263,12 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Complete_example_has_the_seed_shape_and_settings()
     {
-        var flow = EnrichIssuesExample.Build();
+        var flow = EnrichIssuesFlow.Build(Instant);
 
         Assert.Equal("enrich-issues", flow.Name);
-        var schedule = Assert.IsType<ScheduleTrigger>(Assert.Single(flow.Triggers));
+        var schedule = Assert.Single(flow.Triggers.OfType<ScheduleTrigger>());
         Assert.Equal("0 */4 * * *", schedule.Cron);
+        Assert.Equal("api", Assert.Single(flow.Triggers.OfType<ManualTrigger>()).Id);
         Assert.Collection(
             flow.Plan.Steps,
             s => Assert.Equal("issues", Sequential(s, "fetch-issues").Node.OutputKey),
@@ -276,15 +300,28 @@ public sealed class SeedExamplePlanTests
         Assert.Equal("store-enriched", flow.GetNode("store-enriched").OutputKey);
 
         Assert.All(flow.Nodes, n => Assert.Null(n.Compensation));
-        Assert.All(flow.Nodes, n => Assert.Null(n.TaskQueue));
         DescribeMentionsEveryNode(flow);
-        Assert.Contains("enrich-prs -> 'pr-data' (EnrichInput -> PREnrichOutput) [timeout 3m, rate 1000/1h]", flow.Describe(), StringComparison.Ordinal);
+        Assert.Contains("enrich-prs -> 'pr-data' (EnrichInput -> PrEnrichOutput) [timeout 3m, rate 1000/1h]", flow.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Complete_example_runs_fetch_merge_and_store_on_the_issues_queue_unless_told_otherwise()
+    {
+        var split = EnrichIssuesFlow.Build(Instant);
+        var single = EnrichIssuesFlow.Build(Instant, issuesQueue: null);
+
+        Assert.Equal(
+            ["fetch-issues", "merge-data", "store-enriched"],
+            split.Nodes.Where(n => n.TaskQueue == EnrichIssuesFlow.IssuesQueue).Select(n => n.Name));
+        Assert.All(split.Nodes.Where(n => n.Name.StartsWith("enrich-", StringComparison.Ordinal)), n => Assert.Null(n.TaskQueue));
+        Assert.All(single.Nodes, n => Assert.Null(n.TaskQueue));
+        Assert.NotEqual(split.Version, single.Version);
     }
 
     [Fact]
     public void Complete_example_fires_every_four_hours()
     {
-        var schedule = (ScheduleTrigger)EnrichIssuesExample.Build().Triggers[0];
+        var schedule = EnrichIssuesFlow.Build(Instant).Triggers.OfType<ScheduleTrigger>().Single();
         var after = new DateTimeOffset(2025, 11, 20, 13, 59, 59, TimeSpan.Zero);
 
         var first = schedule.GetNextOccurrence(after)!.Value;
@@ -297,21 +334,21 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public async Task Complete_example_runs_to_stored_fully_enriched_issues()
     {
-        var (state, nodes) = await PlanWalker.RunAsync(EnrichIssuesExample.Build(), new FlowState());
+        var (state, nodes) = await PlanWalker.RunAsync(EnrichIssuesFlow.Build(Instant), FlowState.WithInput(new FetchInput("ISS", 2)));
 
-        Assert.Equal(["fetch-issues", "enrich-jira", "enrich-slack", "enrich-prs", "merge-data", "store-enriched"], nodes);
+        Assert.Equal(EnrichIssuesFlow.NodeNames, nodes);
         Assert.Equal(["issues", "jira-data", "slack-data", "pr-data", "merge-data", "store-enriched"], state.Keys);
-        var merged = state.Get<EnrichIssuesExample.MergeOutput>("merge-data").EnrichedIssues;
-        Assert.Equal(new EnrichIssuesExample.JiraData("open:ISS-2"), merged[1].JiraData);
-        Assert.Equal(new EnrichIssuesExample.PRData(1), merged[0].PRData);
-        Assert.Equal(2, state.Get<EnrichIssuesExample.StoreOutput>("store-enriched").Stored);
+        var merged = state.Get<MergeOutput>("merge-data").EnrichedIssues;
+        Assert.Equal(new JiraData("done", 2), merged[1].JiraData);
+        Assert.Equal(new PrData(1, "dev-1"), merged[0].PrData);
+        Assert.Equal(new StoreOutput(2, "issues-warehouse", "ISS-1=1,ISS-2=2"), state.Get<StoreOutput>("store-enriched"));
     }
 
     [Fact]
-    public void Complete_example_version_is_stable_across_builds()
+    public void Complete_example_version_is_stable_across_builds_and_latencies()
     {
-        Assert.Equal(EnrichIssuesExample.Build().Version, EnrichIssuesExample.Build().Version);
-        Assert.NotEqual(EnrichIssuesExample.Build().Version, FanOutExample.Build().Version);
+        Assert.Equal(EnrichIssuesFlow.Build(Instant).Version, EnrichIssuesFlow.Build(new SimulatedWork(2.0)).Version);
+        Assert.NotEqual(EnrichIssuesFlow.Build(Instant).Version, ProcessTransactionsFlow.Build(Instant).Version);
     }
 
     // ---- Parallel Within Conditionals -------------------------------------------------------------------------
@@ -319,7 +356,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Conditional_parallel_has_a_parallel_then_branch_and_a_sequential_else_branch()
     {
-        var flow = ConditionalParallelExample.Build();
+        var flow = ConditionalParallelFlow.Build(Instant);
 
         Assert.Equal("conditional-parallel", flow.Name);
         Assert.Equal(3, flow.Plan.Steps.Count);
@@ -327,8 +364,8 @@ public sealed class SeedExamplePlanTests
         var conditional = Assert.IsType<ConditionalStep>(flow.Plan.Steps[1]);
         Assert.Equal("when-1", conditional.Name);
         Assert.True(conditional.HasElse);
-        Parallel(Assert.Single(conditional.ThenSteps), "rush-processing", "expedite-shipping", "notify-warehouse", "alert-customer-service");
-        Sequential(Assert.Single(conditional.ElseSteps), "standard-processing");
+        Parallel(Assert.Single(conditional.ThenSteps), "rush-processing", [.. ConditionalParallelFlow.RushNodes]);
+        Sequential(Assert.Single(conditional.ElseSteps), ConditionalParallelFlow.StandardNode);
         Sequential(flow.Plan.Steps[2], "complete-order");
         DescribeMentionsEveryNode(flow);
     }
@@ -336,7 +373,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Conditional_parallel_compiles_to_branch_and_jump()
     {
-        var flow = ConditionalParallelExample.Build();
+        var flow = ConditionalParallelFlow.Build(Instant);
 
         InstructionAssert.Program(flow.Plan,
             "exec check-order-type",
@@ -354,13 +391,13 @@ public sealed class SeedExamplePlanTests
     [InlineData(false, "check-order-type standard-processing complete-order")]
     public void Conditional_parallel_walk_chooses_the_branch_from_the_check_output(bool rush, string expected)
     {
-        var flow = ConditionalParallelExample.Build();
+        var flow = ConditionalParallelFlow.Build(Instant);
 
         var steps = PlanWalker.Walk(flow.Plan, new FlowState(), (step, state) =>
         {
             if (step.Name == "check-order-type")
             {
-                state.Set("check", new ConditionalParallelExample.CheckOutput(rush));
+                state.Set("check", new CheckOutput("o-1", rush));
             }
         });
 
@@ -370,7 +407,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Conditional_parallel_predicate_before_the_check_names_the_missing_key()
     {
-        var flow = ConditionalParallelExample.Build();
+        var flow = ConditionalParallelFlow.Build(Instant);
         var branch = Assert.IsType<BranchInstruction>(flow.Plan.Instructions[1]);
 
         var error = Assert.Throws<FlowStateException>(() => branch.Step.Predicate(new FlowState()));
@@ -379,17 +416,18 @@ public sealed class SeedExamplePlanTests
     }
 
     [Theory]
-    [InlineData(true, "check-order-type expedite-shipping notify-warehouse alert-customer-service complete-order")]
-    [InlineData(false, "check-order-type standard-processing complete-order")]
-    public async Task Conditional_parallel_runs_the_branch_the_run_input_asks_for(bool rush, string expected)
+    [InlineData("rush", "check-order-type expedite-shipping notify-warehouse alert-customer-service complete-order", "o-9 completed via rush: expedited:o-9, warehouse-notified:o-9, cs-alerted:o-9")]
+    [InlineData("standard", "check-order-type standard-processing complete-order", "o-9 completed via standard: standard:o-9")]
+    public async Task Conditional_parallel_runs_the_branch_the_run_input_asks_for(string priority, string expected, string summary)
     {
-        var (state, nodes) = await PlanWalker.RunAsync(ConditionalParallelExample.Build(), FlowState.WithInput(new ConditionalParallelExample.OrderInput("o-9", rush)));
+        var (state, nodes) = await PlanWalker.RunAsync(ConditionalParallelFlow.Build(Instant), FlowState.WithInput(new OrderTypeRequest("o-9", priority)));
 
+        var rush = priority == "rush";
         Assert.Equal(expected, string.Join(' ', nodes));
-        Assert.Equal(rush, state.Get<ConditionalParallelExample.CheckOutput>("check").IsRush);
+        Assert.Equal(rush, state.Get<CheckOutput>("check").IsRush);
         Assert.Equal(!rush, state.Has("standard-processing"));
         Assert.Equal(rush, state.Has("expedite-shipping"));
-        Assert.Equal("complete-order:o-9", state.Get<ConditionalParallelExample.Done>("complete-order").Step);
+        Assert.Equal(summary, state.Get<OrderCompletion>("complete-order").Summary);
     }
 
     // ---- Configuration Options --------------------------------------------------------------------------------
@@ -397,7 +435,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Per_node_configuration_keeps_each_node_timeout_and_retry_policy()
     {
-        var flow = PerNodeConfigurationExample.Build();
+        var flow = MultiApiCallsFlow.Build(Instant);
 
         var step = Parallel(Assert.Single(flow.Plan.Steps), "multi-api-calls", "fast-api", "slow-api", "flaky-api");
 
@@ -421,15 +459,31 @@ public sealed class SeedExamplePlanTests
         Assert.False(flaky.RetryPolicy.AllowsAnotherAttempt(10));
 
         InstructionAssert.Program(flow.Plan, "exec multi-api-calls");
-        Assert.Contains("fast-api (ApiInput -> ApiOutput) [timeout 30s, retry 5 attempts, 1s x2 <= 1m]", flow.Describe(), StringComparison.Ordinal);
+        Assert.Contains("fast-api (ApiQuery -> ApiAnswer) [timeout 30s, retry 5 attempts, 1s x2 <= 1m]", flow.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Per_node_configuration_nodes_use_the_token_overload()
+    public async Task Per_node_configuration_flaky_node_fails_its_first_attempts_then_answers()
     {
-        var (state, _) = await PlanWalker.RunAsync(PerNodeConfigurationExample.Build(), new FlowState());
+        var flaky = MultiApiCallsFlow.Build(Instant).GetNode("flaky-api");
+        var query = new ApiQuery("q", FlakyFailures: 2);
 
-        Assert.Equal(200, state.Get<PerNodeConfigurationExample.ApiOutput>("flaky-api").Status);
+        var first = await Assert.ThrowsAsync<InvalidOperationException>(() => flaky.ExecuteAsync(query, Stubs.Context("flaky-api", attempt: 1)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flaky.ExecuteAsync(query, Stubs.Context("flaky-api", attempt: 2)));
+        var third = await flaky.ExecuteAsync(query, Stubs.Context("flaky-api", attempt: 3));
+
+        Assert.Equal(MultiApiCallsFlow.FlakyMessage(1), first.Message);
+        Assert.True(flaky.RetryPolicy.IsRetryable(first));
+        Assert.Equal(new ApiAnswer("flaky", "flaky:q", 3), third);
+    }
+
+    [Fact]
+    public async Task Per_node_configuration_runs_when_no_attempt_fails()
+    {
+        var (state, _) = await PlanWalker.RunAsync(MultiApiCallsFlow.Build(Instant), FlowState.WithInput(new ApiQuery("q", FlakyFailures: 0)));
+
+        Assert.Equal(new ApiAnswer("slow", "slow:q", 1), state.Get<ApiAnswer>("slow-api"));
+        Assert.Equal(new ApiAnswer("flaky", "flaky:q", 1), state.Get<ApiAnswer>("flaky-api"));
     }
 
     // ---- Best practice: shared rate limiters ------------------------------------------------------------------
@@ -437,7 +491,7 @@ public sealed class SeedExamplePlanTests
     [Fact]
     public void Shared_rate_limiter_is_the_same_limiter_on_every_node()
     {
-        var flow = SharedRateLimiterExample.Build();
+        var flow = SharedRateLimitFlow.Build(Instant);
 
         var step = Parallel(Assert.Single(flow.Plan.Steps), "api-calls", "call-1", "call-2", "call-3");
         var limiter = step.Nodes[0].SharedRateLimiter;
@@ -445,5 +499,6 @@ public sealed class SeedExamplePlanTests
         Assert.Equal("external-api: 100/1m", limiter.ToString());
         Assert.All(step.Nodes, n => Assert.Same(limiter, n.SharedRateLimiter));
         Assert.All(step.Nodes, n => Assert.Null(n.RateLimit));
+        Assert.Equal(TimeSpan.FromMilliseconds(600), SharedRateLimitFlow.Spacing(100));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Resolute.Contracts;
 using Resolute.IntegrationTests.Hosting;
+using Resolute.Samples.ParallelPipeline;
 using Resolute.TestFlows;
 using Xunit.Abstractions;
 

@@ -1,6 +1,13 @@
 using Resolute.Client;
 using Resolute.Contracts;
 using Resolute.IntegrationTests.Hosting;
+using Resolute.Samples.ConditionalParallel;
+using Resolute.Samples.EnrichData;
+using Resolute.Samples.EnrichIssues;
+using Resolute.Samples.FulfillOrder;
+using Resolute.Samples.MultiApiCalls;
+using Resolute.Samples.ParallelPipeline;
+using Resolute.Samples.ProcessTransactions;
 using Resolute.TestFlows;
 using Xunit.Abstractions;
 
@@ -102,7 +109,7 @@ public sealed class SeedFlowShapesScenario(SingleWorkerCluster cluster, ITestOut
     [Fact]
     public async Task Enrich_issues_complete_example_fetches_enriches_in_parallel_merges_and_stores()
     {
-        var run = await Cluster.RunAsync(EnrichIssuesFlow.Name, new IssuesQuery("RES", 3));
+        var run = await Cluster.RunAsync(EnrichIssuesFlow.Name, new FetchInput("RES", 3));
 
         AssertCompleted(run);
         Assert.Equal(new StoreOutput(3, "issues-warehouse", "RES-1=1,RES-2=2,RES-3=3"), run.State.Get<StoreOutput>("store-enriched"));
@@ -165,7 +172,7 @@ public sealed class SeedFlowShapesScenario(SingleWorkerCluster cluster, ITestOut
         Assert.Equal([1, 2], flaky.Select(e => e.Attempt));
         Assert.Equal([NodeExecutionOutcome.Failed, NodeExecutionOutcome.Completed], flaky.Select(e => e.Outcome));
         Assert.Equal(typeof(InvalidOperationException).FullName, flaky[0].Error!.Type);
-        Assert.Equal(MultiApiCallsFlow.FlakyMessage, flaky[0].Error!.Message);
+        Assert.Equal(MultiApiCallsFlow.FlakyMessage(1), flaky[0].Error!.Message);
         var backOff = flaky[1].DispatchedAt - flaky[0].EndedAt!.Value;
         Assert.True(backOff >= TimeSpan.FromSeconds(0.9), $"the retry was dispatched {backOff.TotalMilliseconds:0} ms after the failure; the policy says 1 s");
         Assert.Single(run.History, e => e.NodeName == "fast-api");

@@ -3,6 +3,7 @@ using Resolute.Contracts;
 using Resolute.Diagnostics;
 using Resolute.IntegrationTests.Failures;
 using Resolute.IntegrationTests.Hosting;
+using Resolute.Samples.EnrichIssues;
 using Resolute.TestFlows;
 using Xunit.Abstractions;
 using static Resolute.IntegrationTests.Failures.FailureProbes;
@@ -25,7 +26,7 @@ public sealed class RunMetricsScenario(ObservedCluster cluster, ITestOutputHelpe
     [Fact]
     public async Task Runs_nodes_queue_waits_rate_limit_waits_and_gauges_are_exported_with_the_expected_counts()
     {
-        var runs = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => Cluster.RunAsync(Enrich, new IssuesQuery($"M{i}", 2))));
+        var runs = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => Cluster.RunAsync(Enrich, new FetchInput($"M{i}", 2))));
         Assert.All(runs, r => r.AssertStatus(RunStatus.Completed));
         var failed = await Cluster.RunAsync(Failing, Script("M-F", ("create-shipment", new NodeScript(FailAttempts: 1, Failure: NodeScript.NonRetryable))));
         failed.AssertStatus(RunStatus.Failed);
@@ -45,7 +46,7 @@ public sealed class RunMetricsScenario(ObservedCluster cluster, ITestOutputHelpe
             ("runs in flight (enrich-issues), now", p => Latest(p, "resolute.runs.in_flight", (ResoluteAttributes.Flow, Enrich)), 0),
             ("outbox backlog, now", p => Latest(p, "resolute.outbox.backlog"), 0),
         };
-        foreach (var node in EnrichIssuesFlow.Definition.Nodes.Select(n => n.Name))
+        foreach (var node in SeedSampleFlows.EnrichIssues.Nodes.Select(n => n.Name))
         {
             expected.Add(($"completed attempts of {node}", p => Total(p, "resolute.node.attempts", (ResoluteAttributes.Flow, Enrich), (ResoluteAttributes.Node, node), (ResoluteAttributes.Outcome, "Completed")), 3));
             expected.Add(($"durations of {node}", p => Total(p, "resolute.node.duration", (ResoluteAttributes.Flow, Enrich), (ResoluteAttributes.Node, node), (ResoluteAttributes.Outcome, "Completed")), 3));

@@ -2,6 +2,7 @@ using Resolute.Contracts;
 using Resolute.Diagnostics;
 using Resolute.IntegrationTests.Failures;
 using Resolute.IntegrationTests.Hosting;
+using Resolute.Samples.EnrichIssues;
 using Resolute.TestFlows;
 using Xunit.Abstractions;
 using static Resolute.IntegrationTests.Failures.FailureProbes;
@@ -26,7 +27,7 @@ public sealed class RunTraceScenario(ObservedCluster cluster, ITestOutputHelper 
     [Fact]
     public async Task A_run_of_enrich_issues_is_one_trace_with_node_spans_under_step_spans_under_the_run_span()
     {
-        var run = await Cluster.RunAsync(EnrichIssuesFlow.Name, new IssuesQuery("OBS", 3));
+        var run = await Cluster.RunAsync(EnrichIssuesFlow.Name, new FetchInput("OBS", 3));
         run.AssertStatus(RunStatus.Completed);
 
         var runSpan = await RunSpanAsync(run.RunId, "run enrich-issues");
@@ -58,7 +59,7 @@ public sealed class RunTraceScenario(ObservedCluster cluster, ITestOutputHelper 
             Assert.Equal("1", node.Attribute(ResoluteAttributes.Attempt));
             Assert.Equal("Completed", node.Attribute(ResoluteAttributes.Outcome));
             Assert.Equal(TestFlowCatalog.DefaultTaskQueue, node.Attribute(ResoluteAttributes.TaskQueue));
-            Assert.Equal(EnrichIssuesFlow.Definition.Version, node.Attribute(ResoluteAttributes.FlowVersion));
+            Assert.Equal(SeedSampleFlows.EnrichIssues.Version, node.Attribute(ResoluteAttributes.FlowVersion));
             Assert.Contains(node.Attribute(ResoluteAttributes.WorkerId), WorkerIds);
             Assert.InRange(node.Start, step.Start, step.End);
         }

@@ -1,4 +1,5 @@
 using Resolute.Contracts;
+using Resolute.Samples.FulfillOrder;
 using Resolute.TestFlows;
 
 namespace Resolute.Testing.Tests.Samples;
@@ -22,7 +23,7 @@ public sealed class FulfillOrderFlowTests
     [Fact]
     public async Task Completes_with_every_output_in_the_state_and_no_compensation()
     {
-        var run = await new FlowTester(FulfillOrderFlow.Definition).RunAsync(Order);
+        var run = await new FlowTester(SeedSampleFlows.FulfillOrder).RunAsync(Order);
 
         Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Null(run.Error);
@@ -40,7 +41,7 @@ public sealed class FulfillOrderFlowTests
     [Fact]
     public async Task When_create_shipment_fails_for_good_the_run_fails_and_the_completed_nodes_are_compensated_in_reverse_completion_order()
     {
-        var run = await new FlowTester(FulfillOrderFlow.Definition)
+        var run = await new FlowTester(SeedSampleFlows.FulfillOrder)
             .FailAlways("create-shipment", new InvalidOperationException("carrier down"))
             .RunAsync(Order);
 
@@ -67,7 +68,7 @@ public sealed class FulfillOrderFlowTests
     [Fact]
     public async Task A_shipment_that_fails_once_is_retried_and_the_order_completes()
     {
-        var run = await new FlowTester(FulfillOrderFlow.Definition)
+        var run = await new FlowTester(SeedSampleFlows.FulfillOrder)
             .FailOn("create-shipment", attempt: 1, new InvalidOperationException("carrier down"))
             .RunAsync(Order);
 

@@ -1,6 +1,9 @@
-namespace Resolute.TestFlows;
+// Sample "parallel-pipeline" — the seed's Basic Pattern: fetch, then three processors at once, then aggregate, which
+// needs all three outputs. The parallel step takes about as long as its slowest processor.
+//   dotnet run --project src/Samples/Resolute.Samples -- parallel-pipeline [--items N]
+namespace Resolute.Samples.ParallelPipeline;
 
-/// <summary>Run input of <see cref="ParallelPipelineFlow"/>: how many items to fetch.</summary>
+/// <summary>Run input: how many items to fetch.</summary>
 public sealed record PipelineInput(int Count);
 
 /// <summary>One fetched item: item <c>i</c> (from 1) has type a, b, c, a, b, c... and amount <c>10 * i</c>.</summary>
@@ -23,7 +26,7 @@ public sealed record PipelineReport(int Items, int Total, string Breakdown);
 
 /// <summary>
 /// The seed's basic pattern: <c>fetch</c>, then <c>process-type-a/b/c</c> in parallel (step <c>process-all</c>), then
-/// <c>aggregate</c>, which needs all three outputs.
+/// <c>aggregate</c>.
 /// </summary>
 public static class ParallelPipelineFlow
 {
@@ -33,16 +36,15 @@ public static class ParallelPipelineFlow
     /// <summary>The parallel step's name.</summary>
     public const string ParallelStep = "process-all";
 
-    /// <summary>The definition.</summary>
-    public static Flow Definition { get; } = Build();
-
     /// <summary>The nodes every run executes, in plan order.</summary>
     public static IReadOnlyList<string> NodeNames { get; } = ["fetch", "process-type-a", "process-type-b", "process-type-c", "aggregate"];
 
-    private static Flow Build()
+    /// <summary>Builds the flow; <paramref name="work"/> sets the simulated latencies and output (default: as written, silent).</summary>
+    public static Flow Build(SimulatedWork? work = null)
     {
-        var fetch = Node.Create<PipelineInput, PipelineItems>("fetch", FetchAsync);
-        var aggregate = Node.Create<PipelineSummaries, PipelineReport>("aggregate", AggregateAsync)
+        work ??= new SimulatedWork();
+        var fetch = Node.Create<PipelineInput, PipelineItems>("fetch", (input, ctx) => work.RunAsync(ctx, 200, () => Fetch(input)));
+        var aggregate = Node.Create<PipelineSummaries, PipelineReport>("aggregate", (input, ctx) => work.RunAsync(ctx, 100, () => Aggregate(input)))
             .WithInput(state => new PipelineSummaries(
                 state.Get<TypeSummary>("process-type-a"),
                 state.Get<TypeSummary>("process-type-b"),
@@ -51,38 +53,34 @@ public static class ParallelPipelineFlow
         return Flow.Create(Name)
             .TriggeredBy(Trigger.Manual("api"))
             .Then(fetch)
-            .ThenParallel(ParallelStep, ProcessType("a"), ProcessType("b"), ProcessType("c"))
+            .ThenParallel(ParallelStep, ProcessType(work, "a", 600), ProcessType(work, "b", 900), ProcessType(work, "c", 300))
             .Then(aggregate)
             .Build();
     }
 
-    private static Node<TypeBatch, TypeSummary> ProcessType(string type) =>
-        Node.Create<TypeBatch, TypeSummary>($"process-type-{type}", ProcessAsync)
+    private static Node<TypeBatch, TypeSummary> ProcessType(SimulatedWork work, string type, int latencyMs) =>
+        Node.Create<TypeBatch, TypeSummary>($"process-type-{type}", (batch, ctx) => work.RunAsync(ctx, latencyMs, () => Process(batch)))
             .WithInput(state => new TypeBatch(type, state.Get<PipelineItems>("fetch").Items.Where(i => i.Type == type).ToList()));
 
-    private static Task<PipelineItems> FetchAsync(PipelineInput input, NodeContext context)
+    private static PipelineItems Fetch(PipelineInput input)
     {
         var types = new[] { "a", "b", "c" };
-        var items = Enumerable.Range(1, input.Count).Select(i => new PipelineItem($"item-{i}", types[(i - 1) % 3], 10 * i)).ToList();
-        return Task.FromResult(new PipelineItems(items));
+        return new PipelineItems(Enumerable.Range(1, input.Count).Select(i => new PipelineItem($"item-{i}", types[(i - 1) % 3], 10 * i)).ToList());
     }
 
-    private static Task<TypeSummary> ProcessAsync(TypeBatch batch, NodeContext context)
+    private static TypeSummary Process(TypeBatch batch)
     {
         if (batch.Items.Any(i => i.Type != batch.Type))
         {
             throw new InvalidOperationException($"process-type-{batch.Type} received items of another type.");
         }
 
-        return Task.FromResult(new TypeSummary(batch.Type, batch.Items.Count, batch.Items.Sum(i => i.Amount)));
+        return new TypeSummary(batch.Type, batch.Items.Count, batch.Items.Sum(i => i.Amount));
     }
 
-    private static Task<PipelineReport> AggregateAsync(PipelineSummaries input, NodeContext context)
+    private static PipelineReport Aggregate(PipelineSummaries input)
     {
         var all = new[] { input.A, input.B, input.C };
-        return Task.FromResult(new PipelineReport(
-            all.Sum(s => s.Count),
-            all.Sum(s => s.Total),
-            string.Join(';', all.Select(s => $"{s.Type}={s.Count}/{s.Total}"))));
+        return new PipelineReport(all.Sum(s => s.Count), all.Sum(s => s.Total), string.Join(';', all.Select(s => $"{s.Type}={s.Count}/{s.Total}")));
     }
 }
