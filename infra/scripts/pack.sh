@@ -49,7 +49,13 @@ for project in "${projects[@]}"; do
     files=$(unzip -Z1 "$package")
     grep -qx 'README.md' <<<"$files" || problems+=("README.md file")
     grep -qx 'LICENSE' <<<"$files" || problems+=("LICENSE file")
-    grep -q "^lib/net10.0/$id.xml$" <<<"$files" || problems+=("XML docs")
+    if grep -q '<packageType name="DotnetTool"' <<<"$nuspec"; then
+      # A dotnet tool (Resolute.Cli) carries its assembly under tools/, named by its settings' entry point.
+      entry=$(unzip -p "$package" tools/net10.0/any/DotnetToolSettings.xml | grep -o 'EntryPoint="[^"]*"' | cut -d'"' -f2)
+      grep -qx "tools/net10.0/any/${entry%.dll}.xml" <<<"$files" || problems+=("XML docs")
+    else
+      grep -q "^lib/net10.0/$id.xml$" <<<"$files" || problems+=("XML docs")
+    fi
     [[ -f ${package%.nupkg}.snupkg ]] || problems+=("symbols package")
     # The hosting package carries only what the embedded default needs: drivers and transports are opt-in packages.
     if [[ $id == Resolute.Hosting ]]; then

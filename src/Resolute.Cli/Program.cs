@@ -1,0 +1,3 @@
+using Resolute.Cli;
+
+return await ResoluteCli.RunAsync(args, ResoluteCli.CreateDefault()).ConfigureAwait(false);
