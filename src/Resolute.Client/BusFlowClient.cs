@@ -102,15 +102,7 @@ public sealed class BusFlowClient : IFlowClient
         }
 
         var client = _bus.CreateRequestClient<ListFlowRuns>(QueueNames.Address(_options.QueryQueueName), RequestTimeout.After(ms: (int)_options.RequestTimeout.TotalMilliseconds));
-        var response = await client.GetResponse<FlowRunList, ListFlowRunsRejected>(new ListFlowRuns
-        {
-            FlowName = query.FlowName,
-            Statuses = query.Statuses,
-            CreatedFrom = query.Since,
-            CreatedBefore = query.Until,
-            Limit = query.Limit,
-            ContinuationToken = query.PageToken,
-        }, cancellationToken).ConfigureAwait(false);
+        var response = await client.GetResponse<FlowRunList, ListFlowRunsRejected>(query.ToRequest(), cancellationToken).ConfigureAwait(false);
         if (response.Is(out Response<FlowRunList>? list))
         {
             return new FlowRunPage(list!.Message.Runs, list.Message.ContinuationToken);

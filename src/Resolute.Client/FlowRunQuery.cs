@@ -22,6 +22,17 @@ public sealed class FlowRunQuery
 
     /// <summary>The <see cref="FlowRunPage.NextPageToken"/> of the previous page; null for the first.</summary>
     public string? PageToken { get; init; }
+
+    /// <summary>The wire request the orchestrator's query consumer (or a reader of the database) answers.</summary>
+    public ListFlowRuns ToRequest() => new()
+    {
+        FlowName = FlowName,
+        Statuses = Statuses,
+        CreatedFrom = Since,
+        CreatedBefore = Until,
+        Limit = Limit,
+        ContinuationToken = PageToken,
+    };
 }
 
 /// <summary>One page of runs, newest first.</summary>

@@ -20,15 +20,7 @@ internal sealed class DatabaseRunReader(ResoluteDbContext db, string where) : IR
     public async Task<FlowRunPage> ListRunsAsync(FlowRunQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var list = await _queries.ListRunsAsync(new ListFlowRuns
-        {
-            FlowName = query.FlowName,
-            Statuses = query.Statuses,
-            CreatedFrom = query.Since,
-            CreatedBefore = query.Until,
-            Limit = query.Limit,
-            ContinuationToken = query.PageToken,
-        }, cancellationToken).ConfigureAwait(false);
+        var list = await _queries.ListRunsAsync(query.ToRequest(), cancellationToken).ConfigureAwait(false);
         return new FlowRunPage(list.Runs, list.ContinuationToken);
     }
 
