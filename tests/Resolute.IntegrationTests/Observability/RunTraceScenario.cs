@@ -85,9 +85,11 @@ public sealed class RunTraceScenario(ObservedCluster cluster, ITestOutputHelper 
     [Fact]
     public async Task A_failing_node_span_is_an_error_with_its_exception_and_retry_waits_and_compensations_are_spans_of_the_run()
     {
+        // create-invoice ends well after create-order even when a worker starts create-order late (one CI run saw a
+        // 124 ms skew between the two starts), so the completion order, and with it the compensation order, is known.
         var script = Script("OBS-F",
             ("create-order", new NodeScript(DelayMs: 100)),
-            ("create-invoice", new NodeScript(DelayMs: 200)),
+            ("create-invoice", new NodeScript(DelayMs: 700)),
             ("create-shipment", new NodeScript(DelayMs: 50, FailAttempts: 99)));
         var run = await Cluster.RunAsync(FailureFlows.FulfillOrder.Name, script);
         run.AssertStatus(RunStatus.Failed);
